@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * memif: shared memory packet interface, rtnetlink ABI.
+ *
+ * A memif link is a netdevice whose packets travel through memory shared
+ * with a peer process (FD.io VPP, libmemif, DPDK's net_memif) or with
+ * another memif link.  A control channel, an AF_UNIX SOCK_SEQPACKET socket,
+ * carries the handshake.  One side is the server (called "master" by VPP
+ * and libmemif), which listens on the socket; the other is the client
+ * ("slave"), which connects, allocates all shared memory and hands it to
+ * the server.
+ *
+ * Links are created with RTM_NEWLINK, IFLA_INFO_KIND "memif", and the
+ * attributes below nested in IFLA_INFO_DATA.  Every attribute is optional;
+ * its default is given with it.  The standard attributes apply as usual:
+ * IFLA_IFNAME (default "memif%d"), IFLA_MTU, IFLA_ADDRESS (default random),
+ * IFLA_NUM_TX_QUEUES and IFLA_NUM_RX_QUEUES (default 1, at most
+ * MEMIF_MAX_QUEUES): a client announces that many rings in each direction,
+ * or fewer if the server's limits are lower.
+ *
+ * A request with an invalid value creates nothing and returns an error
+ * with an extended ack message that names the problem.  Settings cannot be
+ * changed after creation (RTM_NEWLINK on an existing memif link is refused).
+ *
+ * IFLA_MEMIF_ROLE: u8, enum memif_role.  Default MEMIF_ROLE_CLIENT.
+ *
+ * IFLA_MEMIF_SOCKET: NUL-terminated string, the control socket.  A path
+ *	names a socket in the filesystem, resolved by the kernel against the
+ *	root of the initial mount namespace.  A name starting with '@' is an
+ *	abstract socket (the '@' is replaced by a NUL byte, no trailing NULs),
+ *	looked up in the network namespace where the link was created; the
+ *	link keeps using that namespace after it is moved to another one.
+ *	At most MEMIF_SOCKET_MAX bytes without the NUL.
+ *	Default "/run/vpp/memif.sock".
+ *
+ * IFLA_MEMIF_ID: u32, the interface id presented in the handshake; a
+ *	server matches it against its interfaces on that socket.  Default 0.
+ *
+ * IFLA_MEMIF_SECRET: NUL-terminated string of at most MEMIF_SECRET_MAX
+ *	bytes, sent by a client, required from clients by a server.  Default:
+ *	no secret.  Write-only: dumps report only IFLA_MEMIF_HAS_SECRET.
+ *
+ * IFLA_MEMIF_MODE: u8, enum memif_mode.  Default MEMIF_MODE_ETHERNET.
+ *	MEMIF_MODE_IP makes a point-to-point L3 device without a link-layer
+ *	header; the protocol of a received packet is taken from its IP
+ *	version nibble.
+ *
+ * IFLA_MEMIF_LOG2_RING_SIZE: u8, log2 of the number of descriptors per
+ *	ring, MEMIF_LOG2_RING_SIZE_MIN..MEMIF_LOG2_RING_SIZE_MAX.  Default 10
+ *	(1024 slots).  A client uses the smaller of this and the server's
+ *	limit.
+ *
+ * IFLA_MEMIF_BUFFER_SIZE: u32, bytes per packet buffer,
+ *	MEMIF_BUFFER_SIZE_MIN..MEMIF_BUFFER_SIZE_MAX.  Default 2048.  Frames
+ *	larger than one buffer are chained over several descriptors.  When
+ *	DPDK is the peer, use DPDK's bsize.
+ *
+ * Read-only attributes, reported in dumps (RTM_GETLINK):
+ *
+ * IFLA_MEMIF_STATE: u8, enum memif_state.
+ * IFLA_MEMIF_HAS_SECRET: u8, 1 if a secret is configured.
+ * IFLA_MEMIF_PEER_NAME: string, the peer's interface name (from CONNECT or
+ *	CONNECTED), present while connected.
+ * IFLA_MEMIF_PEER_APP: string, the peer's application name (from HELLO or
+ *	INIT), present while connected.
+ * IFLA_MEMIF_DISC_REASON: string, why the last connection ended or was
+ *	refused, prefixed "local: " when this side ended it and "peer: " when
+ *	the peer sent DISCONNECT.
+ * IFLA_MEMIF_NUM_S2C_RINGS, IFLA_MEMIF_NUM_C2S_RINGS: u16, rings in use
+ *	in each direction while connected.
+ * IFLA_MEMIF_RUN_LOG2_RING_SIZE: u8, the negotiated ring size, while
+ *	connected.
+ *
+ * Terms: server = master, client = slave, C2S (client to server) = S2M,
+ * S2C (server to client) = M2S, as VPP and libmemif call them.
+ */
+#ifndef _UAPI_LINUX_IF_MEMIF_H
+#define _UAPI_LINUX_IF_MEMIF_H
+
+#include <linux/types.h>
+
+#define MEMIF_SOCKET_DEFAULT		"/run/vpp/memif.sock"
+#define MEMIF_SOCKET_MAX		107
+#define MEMIF_SECRET_MAX		23
+#define MEMIF_LOG2_RING_SIZE_DEFAULT	10
+#define MEMIF_LOG2_RING_SIZE_MIN	1
+#define MEMIF_LOG2_RING_SIZE_MAX	14
+#define MEMIF_BUFFER_SIZE_DEFAULT	2048
+#define MEMIF_BUFFER_SIZE_MIN		128
+#define MEMIF_BUFFER_SIZE_MAX		65535
+#define MEMIF_MAX_QUEUES		255
+
+/**
+ * enum memif_role - which end of the control channel a link is
+ * @MEMIF_ROLE_CLIENT: connects to the socket and owns the shared memory
+ *	("slave" in VPP and libmemif)
+ * @MEMIF_ROLE_SERVER: listens on the socket and maps the client's memory
+ *	("master" in VPP and libmemif)
+ */
+enum memif_role {
+	MEMIF_ROLE_CLIENT = 0,
+	MEMIF_ROLE_SERVER = 1,
+	__MEMIF_ROLE_MAX
+};
+
+/**
+ * enum memif_mode - what a packet buffer holds
+ * @MEMIF_MODE_ETHERNET: an Ethernet frame without FCS
+ * @MEMIF_MODE_IP: an IPv4 or IPv6 packet, no link-layer header
+ */
+enum memif_mode {
+	MEMIF_MODE_ETHERNET = 0,
+	MEMIF_MODE_IP = 1,
+	__MEMIF_MODE_MAX
+};
+
+/**
+ * enum memif_state - connection state of a link
+ * @MEMIF_STATE_DOWN: the link is administratively down
+ * @MEMIF_STATE_WAITING: waiting for the peer (client: retrying to connect
+ *	every second; server: listening)
+ * @MEMIF_STATE_HANDSHAKE: the control channel is up, handshake running
+ * @MEMIF_STATE_CONNECTED: shared memory in use, carrier on
+ */
+enum memif_state {
+	MEMIF_STATE_DOWN = 0,
+	MEMIF_STATE_WAITING = 1,
+	MEMIF_STATE_HANDSHAKE = 2,
+	MEMIF_STATE_CONNECTED = 3,
+	__MEMIF_STATE_MAX
+};
+
+enum {
+	IFLA_MEMIF_UNSPEC,
+	IFLA_MEMIF_ROLE,
+	IFLA_MEMIF_SOCKET,
+	IFLA_MEMIF_ID,
+	IFLA_MEMIF_SECRET,
+	IFLA_MEMIF_MODE,
+	IFLA_MEMIF_LOG2_RING_SIZE,
+	IFLA_MEMIF_BUFFER_SIZE,
+	IFLA_MEMIF_STATE,
+	IFLA_MEMIF_HAS_SECRET,
+	IFLA_MEMIF_PEER_NAME,
+	IFLA_MEMIF_PEER_APP,
+	IFLA_MEMIF_DISC_REASON,
+	IFLA_MEMIF_NUM_S2C_RINGS,
+	IFLA_MEMIF_NUM_C2S_RINGS,
+	IFLA_MEMIF_RUN_LOG2_RING_SIZE,
+	__IFLA_MEMIF_MAX
+};
+
+#define IFLA_MEMIF_MAX (__IFLA_MEMIF_MAX - 1)
+
+#endif /* _UAPI_LINUX_IF_MEMIF_H */
