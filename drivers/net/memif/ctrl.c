@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control channel state machine, client role.
+ *
+ * Everything runs in two work items on memif_wq, serialized by the
+ * device's lock: rx_work reads and handles messages (and faults the data
+ * path reports), timer_work retries the connection every second and ends
+ * handshakes that take too long.  Neither takes RTNL, so ndo_stop, which
+ * runs under RTNL, may wait for both.
+ *
+ * Handshake, client side, in lock-step with the server:
+ *
+ *   connect -> HELLO
+ *   INIT -> ACK, ADD_REGION -> ACK, ADD_RING (C2S..., then S2C...) -> ACK,
+ *   CONNECT -> CONNECTED: carrier on.
+ *
+ * Any message that is malformed, unexpected or out of order ends the
+ * connection with a DISCONNECT carrying the reason; so does a peer that
+ * stalls.  Then the client tries again a second later.
+ */
+#include "memif.h"
+
+#include <linux/ctype.h>
+#include <linux/etherdevice.h>
+#include <linux/utsname.h>
+#include <net/net_namespace.h>
+
+/* Copy a peer's fixed-size name, NUL-terminated and printable. */
+static void memif_copy_name(char *dst, const u8 *src, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && src[i]; i++)
+		dst[i] = isprint(src[i]) ? src[i] : '?';
+	dst[i] = '\0';
+}
+
+static void memif_set_reason(struct memif_dev *m, const char *who,
+			     const char *reason)
+{
+	spin_lock_bh(&m->info_lock);
+	snprintf(m->disc_reason, sizeof(m->disc_reason), "%s: %s", who, reason);
+	spin_unlock_bh(&m->info_lock);
+}
+
+static void memif_set_state(struct memif_dev *m, u8 state)
+{
+	WRITE_ONCE(m->state, state);
+}
+
+static void memif_datapath_start(struct memif_dev *m)
+{
+	u16 i;
+
+	WRITE_ONCE(m->fault_reason, NULL);
+	for (i = 0; i < m->n_rx; i++)
+		memif_rx_refill_all(&m->rxq[i]);
+	WRITE_ONCE(m->live, true);
+	for (i = 0; i < m->n_rx; i++)
+		napi_enable(&m->rxq[i].napi);
+	m->datapath_up = true;
+	netif_tx_wake_all_queues(m->dev);
+	netif_carrier_on(m->dev);
+	/* Frames may be waiting already, and no kick will come for them. */
+	local_bh_disable();
+	for (i = 0; i < m->n_rx; i++)
+		napi_schedule(&m->rxq[i].napi);
+	local_bh_enable();
+}
+
+/*
+ * Stop everything that touches shared memory.  Afterwards only the
+ * interrupt callbacks may still run; memif_irq_destroy() waits for them.
+ */
+static void memif_datapath_stop(struct memif_dev *m)
+{
+	u16 i;
+
+	if (!m->datapath_up)
+		return;
+	netif_carrier_off(m->dev);
+	/* Waits for running transmits. */
+	netif_tx_disable(m->dev);
+	WRITE_ONCE(m->live, false);
+	for (i = 0; i < m->n_rx; i++)
+		napi_disable(&m->rxq[i].napi);
+	for (i = 0; i < m->n_tx; i++) {
+		hrtimer_cancel(&m->txq[i].timer);
+		cancel_work_sync(&m->txq[i].kick_work);
+	}
+	synchronize_net();
+	m->datapath_up = false;
+}
+
+static void memif_send_disconnect(struct memif_dev *m, const char *reason)
+{
+	struct memif_msg msg = { .type = MEMIF_MSG_DISCONNECT };
+
+	strscpy(msg.disconnect.string, reason, sizeof(msg.disconnect.string));
+	memif_socket_send(m->sock, &msg, NULL);
+}
+
+static void memif_free_queues_irq(struct memif_queue *qs, u16 n)
+{
+	u16 i;
+
+	for (i = 0; i < n; i++) {
+		memif_irq_destroy(&qs[i].irq);
+		qs[i].ring = NULL;
+	}
+}
+
+/*
+ * End the connection, if any, and release what it held.  @reason is
+ * recorded as ours (and sent to the peer if @tell); a NULL @reason keeps
+ * the one already recorded.
+ */
+static void memif_disconnect(struct memif_dev *m, const char *reason,
+			     bool tell)
+{
+	bool was_connected = m->state == MEMIF_STATE_CONNECTED;
+
+	if (reason)
+		memif_set_reason(m, "local", reason);
+	memif_datapath_stop(m);
+	if (m->sock) {
+		if (tell && reason)
+			memif_send_disconnect(m, reason);
+		memif_socket_release(m);
+	}
+	memif_free_queues_irq(m->txq, m->dev->num_tx_queues);
+	memif_free_queues_irq(m->rxq, m->dev->num_rx_queues);
+	memif_region_destroy(&m->region);
+	WRITE_ONCE(m->n_tx, 0);
+	WRITE_ONCE(m->n_rx, 0);
+	WRITE_ONCE(m->run_log2, 0);
+	m->msgs_sent = 0;
+	m->msgs_total = 0;
+	spin_lock_bh(&m->info_lock);
+	m->peer_name[0] = '\0';
+	m->peer_app[0] = '\0';
+	spin_unlock_bh(&m->info_lock);
+	if (was_connected)
+		netdev_info(m->dev, "disconnected: %s\n", m->disc_reason);
+	if (m->running) {
+		memif_set_state(m, MEMIF_STATE_WAITING);
+		mod_delayed_work(memif_wq, &m->timer_work, MEMIF_RETRY_INTERVAL);
+	} else {
+		memif_set_state(m, MEMIF_STATE_DOWN);
+	}
+}
+
+/* A handshake failed on the peer's account: count it and end it. */
+static void memif_proto_error(struct memif_dev *m, const char *reason)
+{
+	atomic64_inc(&m->proto_errors);
+	net_info_ratelimited("%s: %s\n", m->dev->name, reason);
+	memif_disconnect(m, reason, true);
+}
+
+/* Compose and send handshake message number m->msgs_sent. */
+static const char *memif_client_send_next(struct memif_dev *m)
+{
+	struct memif_msg msg = {};
+	struct file *file = NULL;
+	unsigned int k = m->msgs_sent;
+	struct memif_queue *q;
+	int err;
+
+	if (k == 0) {
+		msg.type = MEMIF_MSG_INIT;
+		msg.init.version = MEMIF_VERSION;
+		msg.init.id = m->cfg.id;
+		msg.init.mode = m->cfg.mode;
+		strscpy(msg.init.secret, m->cfg.secret,
+			sizeof(msg.init.secret));
+		snprintf(msg.init.name, sizeof(msg.init.name), "Linux %s",
+			 init_utsname()->release);
+	} else if (k == 1) {
+		msg.type = MEMIF_MSG_ADD_REGION;
+		msg.add_region.index = 0;
+		msg.add_region.size = m->region.size;
+		file = m->region.file;
+	} else if (k < 2U + m->n_tx + m->n_rx) {
+		bool c2s = k - 2 < m->n_tx;
+
+		q = c2s ? &m->txq[k - 2] : &m->rxq[k - 2 - m->n_tx];
+		msg.type = MEMIF_MSG_ADD_RING;
+		msg.add_ring.flags = c2s ? MEMIF_MSG_ADD_RING_FLAG_C2S : 0;
+		msg.add_ring.index = q->idx;
+		msg.add_ring.region = 0;
+		msg.add_ring.offset = memif_ring_offset(m, q);
+		msg.add_ring.log2_ring_size = m->run_log2;
+		file = q->irq.theirs;
+	} else {
+		msg.type = MEMIF_MSG_CONNECT;
+		strscpy(msg.connect.if_name, m->dev->name,
+			sizeof(msg.connect.if_name));
+	}
+	err = memif_socket_send(m->sock, &msg, file);
+	if (err)
+		return "cannot send on the control channel";
+	m->msgs_sent++;
+	return NULL;
+}
+
+static const char *memif_client_hello(struct memif_dev *m,
+				      const struct memif_msg_hello *h)
+{
+	struct net_device *dev = m->dev;
+	u16 i;
+	int err;
+
+	if (h->min_version > MEMIF_VERSION || h->max_version < MEMIF_VERSION)
+		return "incompatible protocol version";
+	if (h->max_log2_ring_size < MEMIF_LOG2_RING_SIZE_MIN)
+		return "server allows no usable ring size";
+
+	spin_lock_bh(&m->info_lock);
+	memif_copy_name(m->peer_app, h->name, sizeof(h->name));
+	spin_unlock_bh(&m->info_lock);
+
+	WRITE_ONCE(m->n_tx, min_t(u32, dev->real_num_tx_queues,
+				  (u32)h->max_c2s_ring + 1));
+	WRITE_ONCE(m->n_rx, min_t(u32, dev->real_num_rx_queues,
+				  (u32)h->max_s2c_ring + 1));
+	WRITE_ONCE(m->run_log2, min(m->cfg.log2_ring_size,
+				    h->max_log2_ring_size));
+
+	err = memif_region_create(&m->region,
+				  memif_ring_region_size(m->n_tx, m->n_rx,
+							 m->run_log2,
+							 m->cfg.buffer_size));
+	if (err)
+		return "cannot allocate shared memory";
+	memif_ring_client_layout(m);
+	for (i = 0; i < m->n_tx; i++)
+		if (memif_irq_create(&m->txq[i].irq, &m->txq[i], false))
+			return "cannot create interrupt channels";
+	for (i = 0; i < m->n_rx; i++)
+		if (memif_irq_create(&m->rxq[i].irq, &m->rxq[i], true))
+			return "cannot create interrupt channels";
+
+	m->msgs_total = 3 + m->n_tx + m->n_rx;
+	return memif_client_send_next(m);
+}
+
+static const char *memif_client_connected(struct memif_dev *m,
+					  const struct memif_msg_connect *c)
+{
+	if (!memif_ring_cookies_ok(m))
+		return "ring cookie overwritten";
+	spin_lock_bh(&m->info_lock);
+	memif_copy_name(m->peer_name, c->if_name, sizeof(c->if_name));
+	spin_unlock_bh(&m->info_lock);
+	memif_datapath_start(m);
+	memif_set_state(m, MEMIF_STATE_CONNECTED);
+	netdev_info(m->dev, "connected to %s (%s): %u tx, %u rx rings of %u slots\n",
+		    m->peer_name, m->peer_app, m->n_tx, m->n_rx,
+		    1U << m->run_log2);
+	return NULL;
+}
+
+static void memif_peer_disconnect(struct memif_dev *m,
+				  const struct memif_msg_disconnect *d)
+{
+	char reason[MEMIF_REASON_LEN];
+
+	memif_copy_name(reason, d->string, sizeof(d->string));
+	memif_set_reason(m, "peer", reason);
+	net_info_ratelimited("%s: peer disconnected: %s\n", m->dev->name,
+			     reason);
+	memif_disconnect(m, NULL, false);
+}
+
+/* Handle one message; return the reason to disconnect, or NULL. */
+static const char *memif_client_handle(struct memif_dev *m,
+				       const struct memif_msg *msg)
+{
+	switch (msg->type) {
+	case MEMIF_MSG_HELLO:
+		if (m->state != MEMIF_STATE_HANDSHAKE || m->msgs_total)
+			return "unexpected HELLO";
+		return memif_client_hello(m, &msg->hello);
+	case MEMIF_MSG_ACK:
+		if (!m->msgs_sent || m->msgs_sent >= m->msgs_total)
+			return "unexpected ACK";
+		return memif_client_send_next(m);
+	case MEMIF_MSG_CONNECTED:
+		if (m->state != MEMIF_STATE_HANDSHAKE || !m->msgs_total ||
+		    m->msgs_sent != m->msgs_total)
+			return "unexpected CONNECTED";
+		return memif_client_connected(m, &msg->connect);
+	case MEMIF_MSG_DISCONNECT:
+		memif_peer_disconnect(m, &msg->disconnect);
+		return NULL;
+	default:
+		return "unexpected message type";
+	}
+}
+
+static void memif_ctrl_rx_work(struct work_struct *work)
+{
+	struct memif_dev *m = container_of(work, struct memif_dev, rx_work);
+	const char *reason;
+	struct memif_msg msg;
+	int ret;
+
+	mutex_lock(&m->lock);
+	if (!m->running)
+		goto out;
+	reason = xchg(&m->fault_reason, NULL);
+	if (reason && m->datapath_up) {
+		memif_proto_error(m, reason);
+		goto out;
+	}
+	while (m->sock) {
+		ret = memif_socket_recv(m->sock, &msg);
+		if (ret == -EAGAIN)
+			break;
+		if (ret == 0) {
+			memif_disconnect(m, "peer closed the control channel",
+					 false);
+			break;
+		}
+		if (ret < 0) {
+			memif_proto_error(m, ret == -EPROTO ?
+					  "unexpected file descriptor" :
+					  ret == -EBADMSG ? "malformed message" :
+					  "control channel error");
+			break;
+		}
+		reason = memif_client_handle(m, &msg);
+		if (reason) {
+			memif_proto_error(m, reason);
+			break;
+		}
+	}
+out:
+	mutex_unlock(&m->lock);
+}
+
+static void memif_client_connect(struct memif_dev *m)
+{
+	struct socket *sock;
+	struct net *net;
+	char why[64];
+
+	rcu_read_lock();
+	net = rcu_dereference(m->creating_net);
+	net = net ? maybe_get_net(net) : NULL;
+	rcu_read_unlock();
+	if (!net) {
+		memif_set_reason(m, "local",
+				 "the namespace the link was created in is gone");
+		return;
+	}
+	sock = memif_socket_connect(net, m->cfg.socket, m);
+	put_net(net);
+	if (IS_ERR(sock)) {
+		snprintf(why, sizeof(why), "cannot connect: error %ld",
+			 PTR_ERR(sock));
+		memif_set_reason(m, "local", why);
+		mod_delayed_work(memif_wq, &m->timer_work, MEMIF_RETRY_INTERVAL);
+		return;
+	}
+	m->sock = sock;
+	memif_set_state(m, MEMIF_STATE_HANDSHAKE);
+	m->deadline = jiffies + MEMIF_HANDSHAKE_TIMEOUT;
+	mod_delayed_work(memif_wq, &m->timer_work, MEMIF_HANDSHAKE_TIMEOUT);
+	/* HELLO may have arrived before our callbacks were in place. */
+	queue_work(memif_wq, &m->rx_work);
+}
+
+static void memif_ctrl_timer_work(struct work_struct *work)
+{
+	struct memif_dev *m = container_of(to_delayed_work(work),
+					   struct memif_dev, timer_work);
+
+	mutex_lock(&m->lock);
+	if (!m->running)
+		goto out;
+	switch (m->state) {
+	case MEMIF_STATE_WAITING:
+		memif_client_connect(m);
+		break;
+	case MEMIF_STATE_HANDSHAKE:
+		if (time_after_eq(jiffies, m->deadline))
+			memif_proto_error(m, "handshake timed out");
+		break;
+	}
+out:
+	mutex_unlock(&m->lock);
+}
+
+/**
+ * memif_ctrl_init() - set up a new device's control channel state
+ * @m: the device
+ */
+void memif_ctrl_init(struct memif_dev *m)
+{
+	mutex_init(&m->lock);
+	spin_lock_init(&m->info_lock);
+	INIT_WORK(&m->rx_work, memif_ctrl_rx_work);
+	INIT_DELAYED_WORK(&m->timer_work, memif_ctrl_timer_work);
+	m->state = MEMIF_STATE_DOWN;
+}
+
+/**
+ * memif_ctrl_start() - start connecting (ndo_open)
+ * @m: the device
+ */
+void memif_ctrl_start(struct memif_dev *m)
+{
+	mutex_lock(&m->lock);
+	m->running = true;
+	memif_set_state(m, MEMIF_STATE_WAITING);
+	mod_delayed_work(memif_wq, &m->timer_work, 0);
+	mutex_unlock(&m->lock);
+}
+
+/**
+ * memif_ctrl_stop() - disconnect and stop trying (ndo_stop)
+ * @m: the device
+ *
+ * Once this returns, nothing of the connection is left and no work runs.
+ */
+void memif_ctrl_stop(struct memif_dev *m)
+{
+	mutex_lock(&m->lock);
+	m->running = false;
+	memif_disconnect(m, m->sock ? "interface down" : NULL, true);
+	mutex_unlock(&m->lock);
+	cancel_work_sync(&m->rx_work);
+	cancel_delayed_work_sync(&m->timer_work);
+}
+
+/**
+ * memif_ctrl_forget_net() - the creating namespace is going away
+ * @m: a device created in it; its creating_net is already cleared
+ *
+ * Closes the control socket, which lives in that namespace.  The device
+ * itself may live on in another namespace, but cannot connect again.
+ */
+void memif_ctrl_forget_net(struct memif_dev *m)
+{
+	mutex_lock(&m->lock);
+	if (m->sock)
+		memif_disconnect(m, "the namespace the link was created in is gone",
+				 true);
+	mutex_unlock(&m->lock);
+}
+
+/**
+ * memif_ctrl_fault() - the data path found the peer misbehaving
+ * @m: the device
+ * @reason: a static string, sent to the peer in the DISCONNECT
+ *
+ * Any context.  The first fault of a connection wins.
+ */
+void memif_ctrl_fault(struct memif_dev *m, const char *reason)
+{
+	if (cmpxchg(&m->fault_reason, NULL, reason))
+		return;
+	queue_work(memif_wq, &m->rx_work);
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The netdevice: ops, setup, queues, statistics, ethtool, and the pernet
+ * hook that closes control sockets of a dying namespace.
+ */
+#include "memif.h"
+
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/if_arp.h>
+#include <linux/if_vlan.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+#include <net/rtnetlink.h>
+
+static int memif_open(struct net_device *dev)
+{
+	memif_ctrl_start(netdev_priv(dev));
+	return 0;
+}
+
+static int memif_stop(struct net_device *dev)
+{
+	memif_ctrl_stop(netdev_priv(dev));
+	return 0;
+}
+
+/* Keep frames on the rings the connection uses. */
+static u16 memif_select_queue(struct net_device *dev, struct sk_buff *skb,
+			      struct net_device *sb_dev)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	u16 n = READ_ONCE(m->n_tx);
+	u16 qid = netdev_pick_tx(dev, skb, sb_dev);
+
+	return n && qid >= n ? qid % n : qid;
+}
+
+static void memif_fetch_stats(struct memif_queue_stats *s, u64 *pkts,
+			      u64 *bytes, u64 *drops, u64 *errors)
+{
+	u64 p, b, d, e;
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		p = s->packets;
+		b = s->bytes;
+		d = s->drops;
+		e = s->errors;
+	} while (u64_stats_fetch_retry(&s->syncp, start));
+	*pkts += p;
+	*bytes += b;
+	*drops += d;
+	*errors += e;
+}
+
+static void memif_get_stats64(struct net_device *dev,
+			      struct rtnl_link_stats64 *st)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	unsigned int i;
+
+	for (i = 0; i < dev->num_tx_queues; i++)
+		memif_fetch_stats(&m->txq[i].stats, &st->tx_packets,
+				  &st->tx_bytes, &st->tx_dropped,
+				  &st->tx_errors);
+	for (i = 0; i < dev->num_rx_queues; i++)
+		memif_fetch_stats(&m->rxq[i].stats, &st->rx_packets,
+				  &st->rx_bytes, &st->rx_dropped,
+				  &st->rx_errors);
+	st->rx_errors += atomic64_read(&m->proto_errors);
+}
+
+static const struct net_device_ops memif_netdev_ops = {
+	.ndo_open		= memif_open,
+	.ndo_stop		= memif_stop,
+	.ndo_start_xmit		= memif_tx_xmit,
+	.ndo_select_queue	= memif_select_queue,
+	.ndo_get_stats64	= memif_get_stats64,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+static void memif_get_drvinfo(struct net_device *dev,
+			      struct ethtool_drvinfo *info)
+{
+	struct memif_dev *m = netdev_priv(dev);
+
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, MEMIF_DRV_VERSION, sizeof(info->version));
+	snprintf(info->bus_info, sizeof(info->bus_info), "%s:%u",
+		 m->cfg.socket, m->cfg.id);
+}
+
+static const struct ethtool_ops memif_ethtool_ops = {
+	.get_drvinfo		= memif_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+};
+
+#define MEMIF_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA)
+
+/**
+ * memif_device_setup() - rtnl_link_ops.setup: an Ethernet-like device
+ * @dev: the new device
+ */
+void memif_device_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &memif_netdev_ops;
+	dev->ethtool_ops = &memif_ethtool_ops;
+	dev->needs_free_netdev = true;
+	dev->features |= MEMIF_FEATURES;
+	dev->hw_features |= MEMIF_FEATURES;
+	dev->vlan_features |= MEMIF_FEATURES;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = MEMIF_MAX_FRAME - VLAN_ETH_HLEN;
+	eth_hw_addr_random(dev);
+}
+
+/**
+ * memif_device_set_ip_mode() - make a device carry bare IP packets
+ * @dev: a device fresh from memif_device_setup()
+ */
+void memif_device_set_ip_mode(struct net_device *dev)
+{
+	dev->header_ops = NULL;
+	dev->type = ARPHRD_NONE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->max_mtu = MEMIF_MAX_FRAME;
+}
+
+/**
+ * memif_device_init_queues() - allocate the queues of a new device
+ * @m: the device, not yet registered
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memif_device_init_queues(struct memif_dev *m)
+{
+	struct net_device *dev = m->dev;
+	unsigned int i;
+
+	m->txq = kcalloc(dev->num_tx_queues, sizeof(*m->txq), GFP_KERNEL);
+	m->rxq = kcalloc(dev->num_rx_queues, sizeof(*m->rxq), GFP_KERNEL);
+	if (!m->txq || !m->rxq) {
+		kfree(m->txq);
+		kfree(m->rxq);
+		return -ENOMEM;
+	}
+	for (i = 0; i < dev->num_tx_queues; i++) {
+		struct memif_queue *q = &m->txq[i];
+
+		q->mdev = m;
+		q->idx = i;
+		hrtimer_init(&q->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+		q->timer.function = memif_tx_timer;
+		INIT_WORK(&q->kick_work, memif_tx_kick_work);
+		u64_stats_init(&q->stats.syncp);
+	}
+	for (i = 0; i < dev->num_rx_queues; i++) {
+		struct memif_queue *q = &m->rxq[i];
+
+		q->mdev = m;
+		q->idx = i;
+		netif_napi_add(dev, &q->napi, memif_rx_poll);
+		u64_stats_init(&q->stats.syncp);
+	}
+	return 0;
+}
+
+/**
+ * memif_device_free_queues() - undo memif_device_init_queues()
+ * @m: the device, disconnected
+ */
+void memif_device_free_queues(struct memif_dev *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->dev->num_rx_queues; i++)
+		__netif_napi_del(&m->rxq[i].napi);
+	synchronize_net();
+	kfree(m->txq);
+	kfree(m->rxq);
+}
+
+static void __net_exit memif_pernet_pre_exit(struct net *net)
+{
+	struct memif_dev *m;
+
+	rtnl_lock();
+	list_for_each_entry(m, memif_link_list(), list) {
+		if (rcu_access_pointer(m->creating_net) != net)
+			continue;
+		RCU_INIT_POINTER(m->creating_net, NULL);
+		memif_ctrl_forget_net(m);
+	}
+	rtnl_unlock();
+}
+
+static struct pernet_operations memif_pernet_ops = {
+	.pre_exit = memif_pernet_pre_exit,
+};
+
+/**
+ * memif_device_register_pernet() - hook namespace teardown
+ *
+ * Return: 0 or a negative errno.
+ */
+int memif_device_register_pernet(void)
+{
+	return register_pernet_device(&memif_pernet_ops);
+}
+
+/**
+ * memif_device_unregister_pernet() - undo memif_device_register_pernet()
+ */
+void memif_device_unregister_pernet(void)
+{
+	unregister_pernet_device(&memif_pernet_ops);
+}

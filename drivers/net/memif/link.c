@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtnl_link_ops for kind "memif": validation with messages a user can act
+ * on, creation, deletion, and the attributes `ip -d link show` reports.
+ * The attributes are documented in include/uapi/linux/if_memif.h.
+ */
+#include "memif.h"
+
+#include <linux/etherdevice.h>
+#include <net/netlink.h>
+#include <net/rtnetlink.h>
+
+/* Every memif device, under RTNL. */
+static LIST_HEAD(memif_devices);
+
+static const struct nla_policy memif_policy[IFLA_MEMIF_MAX + 1] = {
+	[IFLA_MEMIF_ROLE]		= { .type = NLA_U8 },
+	[IFLA_MEMIF_SOCKET]		= { .type = NLA_NUL_STRING },
+	[IFLA_MEMIF_ID]			= { .type = NLA_U32 },
+	[IFLA_MEMIF_SECRET]		= { .type = NLA_NUL_STRING },
+	[IFLA_MEMIF_MODE]		= { .type = NLA_U8 },
+	[IFLA_MEMIF_LOG2_RING_SIZE]	= { .type = NLA_U8 },
+	[IFLA_MEMIF_BUFFER_SIZE]	= { .type = NLA_U32 },
+	[IFLA_MEMIF_STATE]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_HAS_SECRET]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_PEER_NAME]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_PEER_APP]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_DISC_REASON]	= { .type = NLA_REJECT },
+	[IFLA_MEMIF_NUM_S2C_RINGS]	= { .type = NLA_REJECT },
+	[IFLA_MEMIF_NUM_C2S_RINGS]	= { .type = NLA_REJECT },
+	[IFLA_MEMIF_RUN_LOG2_RING_SIZE]	= { .type = NLA_REJECT },
+};
+
+static int memif_validate_socket(const struct nlattr *attr,
+				 struct netlink_ext_ack *extack)
+{
+	const char *path = nla_data(attr);
+	size_t len = strlen(path);
+
+	if (!len) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "socket path is empty");
+		return -EINVAL;
+	}
+	if (len > MEMIF_SOCKET_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "socket path too long (at most 107 bytes)");
+		return -ENAMETOOLONG;
+	}
+	if (path[0] == '@' && len == 1) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "abstract socket name after '@' is empty");
+		return -EINVAL;
+	}
+	if (path[0] != '/' && path[0] != '@') {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "socket path must be absolute, or start with '@' for an abstract socket");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int memif_validate_queues(struct nlattr *attr, u32 *n,
+				 struct netlink_ext_ack *extack)
+{
+	if (!attr)
+		return 0;
+	*n = nla_get_u32(attr);
+	if (*n > MEMIF_MAX_QUEUES) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a memif link has at most 255 queues per direction");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
+			  struct netlink_ext_ack *extack)
+{
+	u8 log2 = MEMIF_LOG2_RING_SIZE_DEFAULT, mode = MEMIF_MODE_ETHERNET;
+	u32 bsize = MEMIF_BUFFER_SIZE_DEFAULT, ntx = 1, nrx = 1;
+	struct nlattr *a;
+	int err;
+
+	err = memif_validate_queues(tb[IFLA_NUM_TX_QUEUES], &ntx, extack);
+	if (!err)
+		err = memif_validate_queues(tb[IFLA_NUM_RX_QUEUES], &nrx, extack);
+	if (err)
+		return err;
+	if (!data)
+		goto geometry;
+
+	a = data[IFLA_MEMIF_ROLE];
+	if (a && nla_get_u8(a) >= __MEMIF_ROLE_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "role must be client or server");
+		return -EINVAL;
+	}
+	if (a && nla_get_u8(a) == MEMIF_ROLE_SERVER) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "the server (master) role is not supported yet");
+		return -EOPNOTSUPP;
+	}
+	a = data[IFLA_MEMIF_SOCKET];
+	if (a) {
+		err = memif_validate_socket(a, extack);
+		if (err)
+			return err;
+	}
+	a = data[IFLA_MEMIF_SECRET];
+	if (a && strlen(nla_data(a)) > MEMIF_SECRET_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "secret too long (at most 23 characters)");
+		return -EINVAL;
+	}
+	a = data[IFLA_MEMIF_MODE];
+	if (a) {
+		mode = nla_get_u8(a);
+		if (mode >= __MEMIF_MODE_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "mode must be ethernet or ip");
+			return -EINVAL;
+		}
+	}
+	a = data[IFLA_MEMIF_LOG2_RING_SIZE];
+	if (a) {
+		log2 = nla_get_u8(a);
+		if (log2 < MEMIF_LOG2_RING_SIZE_MIN ||
+		    log2 > MEMIF_LOG2_RING_SIZE_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "ring size must be a power of two between 2 and 16384 (log2 1 to 14)");
+			return -EINVAL;
+		}
+	}
+	a = data[IFLA_MEMIF_BUFFER_SIZE];
+	if (a) {
+		bsize = nla_get_u32(a);
+		if (bsize < MEMIF_BUFFER_SIZE_MIN ||
+		    bsize > MEMIF_BUFFER_SIZE_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "buffer size must be between 128 and 65535 bytes");
+			return -EINVAL;
+		}
+	}
+	if (mode == MEMIF_MODE_IP && tb[IFLA_ADDRESS]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+				    "an ip mode link has no MAC address");
+		return -EINVAL;
+	}
+
+geometry:
+	if (tb[IFLA_ADDRESS] && (!data || !data[IFLA_MEMIF_MODE] ||
+				 mode == MEMIF_MODE_ETHERNET)) {
+		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN ||
+		    !is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS]))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+					    "invalid Ethernet address");
+			return -EADDRNOTAVAIL;
+		}
+	}
+	if (memif_ring_region_size(ntx, nrx, log2, bsize) > (u64)U32_MAX + 1) {
+		NL_SET_ERR_MSG(extack,
+			       "queues x ring size x buffer size need more than the 4 GiB a memif region can address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void memif_parse_cfg(struct memif_cfg *cfg, struct nlattr *data[])
+{
+	strscpy(cfg->socket, MEMIF_SOCKET_DEFAULT, sizeof(cfg->socket));
+	cfg->secret[0] = '\0';
+	cfg->id = 0;
+	cfg->buffer_size = MEMIF_BUFFER_SIZE_DEFAULT;
+	cfg->role = MEMIF_ROLE_CLIENT;
+	cfg->mode = MEMIF_MODE_ETHERNET;
+	cfg->log2_ring_size = MEMIF_LOG2_RING_SIZE_DEFAULT;
+	if (!data)
+		return;
+	if (data[IFLA_MEMIF_ROLE])
+		cfg->role = nla_get_u8(data[IFLA_MEMIF_ROLE]);
+	if (data[IFLA_MEMIF_SOCKET])
+		nla_strscpy(cfg->socket, data[IFLA_MEMIF_SOCKET],
+			    sizeof(cfg->socket));
+	if (data[IFLA_MEMIF_SECRET])
+		nla_strscpy(cfg->secret, data[IFLA_MEMIF_SECRET],
+			    sizeof(cfg->secret));
+	if (data[IFLA_MEMIF_ID])
+		cfg->id = nla_get_u32(data[IFLA_MEMIF_ID]);
+	if (data[IFLA_MEMIF_MODE])
+		cfg->mode = nla_get_u8(data[IFLA_MEMIF_MODE]);
+	if (data[IFLA_MEMIF_LOG2_RING_SIZE])
+		cfg->log2_ring_size = nla_get_u8(data[IFLA_MEMIF_LOG2_RING_SIZE]);
+	if (data[IFLA_MEMIF_BUFFER_SIZE])
+		cfg->buffer_size = nla_get_u32(data[IFLA_MEMIF_BUFFER_SIZE]);
+}
+
+static void memif_destruct(struct net_device *dev)
+{
+	memif_device_free_queues(netdev_priv(dev));
+}
+
+static int memif_newlink(struct net *src_net, struct net_device *dev,
+			 struct nlattr *tb[], struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	int err;
+
+	m->dev = dev;
+	memif_parse_cfg(&m->cfg, data);
+	if (m->cfg.mode == MEMIF_MODE_IP)
+		memif_device_set_ip_mode(dev);
+	memif_ctrl_init(m);
+	atomic64_set(&m->proto_errors, 0);
+	/* No reference: the pernet pre_exit hook clears it. */
+	rcu_assign_pointer(m->creating_net, src_net);
+
+	err = memif_device_init_queues(m);
+	if (err)
+		return err;
+	err = register_netdevice(dev);
+	if (err) {
+		memif_device_free_queues(m);
+		return err;
+	}
+	/* From here on the destructor owns the queues. */
+	dev->priv_destructor = memif_destruct;
+	netif_carrier_off(dev);
+	list_add(&m->list, &memif_devices);
+	netdev_dbg(dev, "Interface created\n");
+	return 0;
+}
+
+static void memif_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct memif_dev *m = netdev_priv(dev);
+
+	list_del(&m->list);
+	netdev_dbg(dev, "Interface destroyed\n");
+	unregister_netdevice_queue(dev, head);
+}
+
+static size_t memif_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(u8)) +		/* ROLE */
+	       nla_total_size(MEMIF_SOCKET_MAX + 1) +	/* SOCKET */
+	       nla_total_size(sizeof(u32)) +		/* ID */
+	       nla_total_size(sizeof(u8)) +		/* MODE */
+	       nla_total_size(sizeof(u8)) +		/* LOG2_RING_SIZE */
+	       nla_total_size(sizeof(u32)) +		/* BUFFER_SIZE */
+	       nla_total_size(sizeof(u8)) +		/* STATE */
+	       nla_total_size(sizeof(u8)) +		/* HAS_SECRET */
+	       nla_total_size(MEMIF_NAME_LEN) +		/* PEER_NAME */
+	       nla_total_size(MEMIF_NAME_LEN) +		/* PEER_APP */
+	       nla_total_size(MEMIF_REASON_LEN + 8) +	/* DISC_REASON */
+	       nla_total_size(sizeof(u16)) +		/* NUM_S2C_RINGS */
+	       nla_total_size(sizeof(u16)) +		/* NUM_C2S_RINGS */
+	       nla_total_size(sizeof(u8));		/* RUN_LOG2_RING_SIZE */
+}
+
+static int memif_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	char name[MEMIF_NAME_LEN], app[MEMIF_NAME_LEN];
+	char reason[sizeof(m->disc_reason)];
+	u8 state = READ_ONCE(m->state);
+	const struct memif_cfg *cfg = &m->cfg;
+
+	spin_lock_bh(&m->info_lock);
+	strscpy(name, m->peer_name, sizeof(name));
+	strscpy(app, m->peer_app, sizeof(app));
+	strscpy(reason, m->disc_reason, sizeof(reason));
+	spin_unlock_bh(&m->info_lock);
+
+	if (nla_put_u8(skb, IFLA_MEMIF_ROLE, cfg->role) ||
+	    nla_put_string(skb, IFLA_MEMIF_SOCKET, cfg->socket) ||
+	    nla_put_u32(skb, IFLA_MEMIF_ID, cfg->id) ||
+	    nla_put_u8(skb, IFLA_MEMIF_MODE, cfg->mode) ||
+	    nla_put_u8(skb, IFLA_MEMIF_LOG2_RING_SIZE, cfg->log2_ring_size) ||
+	    nla_put_u32(skb, IFLA_MEMIF_BUFFER_SIZE, cfg->buffer_size) ||
+	    nla_put_u8(skb, IFLA_MEMIF_STATE, state) ||
+	    nla_put_u8(skb, IFLA_MEMIF_HAS_SECRET, !!cfg->secret[0]))
+		return -EMSGSIZE;
+	if ((name[0] && nla_put_string(skb, IFLA_MEMIF_PEER_NAME, name)) ||
+	    (app[0] && nla_put_string(skb, IFLA_MEMIF_PEER_APP, app)) ||
+	    (reason[0] && nla_put_string(skb, IFLA_MEMIF_DISC_REASON, reason)))
+		return -EMSGSIZE;
+	if (state == MEMIF_STATE_CONNECTED &&
+	    (nla_put_u16(skb, IFLA_MEMIF_NUM_S2C_RINGS, READ_ONCE(m->n_rx)) ||
+	     nla_put_u16(skb, IFLA_MEMIF_NUM_C2S_RINGS, READ_ONCE(m->n_tx)) ||
+	     nla_put_u8(skb, IFLA_MEMIF_RUN_LOG2_RING_SIZE,
+			READ_ONCE(m->run_log2))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static struct rtnl_link_ops memif_link_ops __read_mostly = {
+	.kind		= KBUILD_MODNAME,
+	.priv_size	= sizeof(struct memif_dev),
+	.setup		= memif_device_setup,
+	.maxtype	= IFLA_MEMIF_MAX,
+	.policy		= memif_policy,
+	.validate	= memif_validate,
+	.newlink	= memif_newlink,
+	.dellink	= memif_dellink,
+	.get_size	= memif_get_size,
+	.fill_info	= memif_fill_info,
+};
+
+/**
+ * memif_link_list() - every memif device
+ *
+ * Return: the list, to be walked under RTNL.
+ */
+struct list_head *memif_link_list(void)
+{
+	return &memif_devices;
+}
+
+/**
+ * memif_link_register() - register link kind "memif"
+ *
+ * Return: 0 or a negative errno.
+ */
+int memif_link_register(void)
+{
+	return rtnl_link_register(&memif_link_ops);
+}
+
+/**
+ * memif_link_unregister() - unregister it, deleting every memif device
+ */
+void memif_link_unregister(void)
+{
+	rtnl_link_unregister(&memif_link_ops);
+}

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memif: types shared by the driver's files, and their prototypes.
+ */
+#ifndef _MEMIF_H
+#define _MEMIF_H
+
+#include "proto.h"
+
+#include <uapi/linux/if_memif.h>
+#include <linux/hrtimer.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+
+struct file;
+struct page;
+struct sock;
+struct socket;
+
+/* Largest frame a link carries, whatever its MTU. */
+#define MEMIF_MAX_FRAME		65535
+
+/* How long a handshake may take before the client gives up. */
+#define MEMIF_HANDSHAKE_TIMEOUT	(5 * HZ)
+/* How often a client retries while no server answers. */
+#define MEMIF_RETRY_INTERVAL	HZ
+
+/**
+ * struct memif_cfg - a link's settings, fixed at creation
+ * @socket: control socket path; '@' starts an abstract name
+ * @secret: NUL-terminated secret, empty for none
+ * @id: interface id
+ * @buffer_size: bytes per packet buffer
+ * @role: enum memif_role
+ * @mode: enum memif_mode
+ * @log2_ring_size: configured ring size
+ */
+struct memif_cfg {
+	char socket[MEMIF_SOCKET_MAX + 1];
+	char secret[MEMIF_SECRET_MAX + 1];
+	u32 id;
+	u32 buffer_size;
+	u8 role;
+	u8 mode;
+	u8 log2_ring_size;
+};
+
+/**
+ * struct memif_region - one shared memory region
+ * @file: the shmem file the peer maps
+ * @pages: its pages, referenced while the region exists
+ * @npages: number of @pages
+ * @base: kernel mapping of @pages
+ * @size: size announced to the peer
+ */
+struct memif_region {
+	struct file *file;
+	struct page **pages;
+	unsigned int npages;
+	void *base;
+	u64 size;
+};
+
+/**
+ * struct memif_sk_saved - a socket's own callbacks, while ours are in place
+ * @data_ready: sk_data_ready
+ * @state_change: sk_state_change
+ */
+struct memif_sk_saved {
+	void (*data_ready)(struct sock *sk);
+	void (*state_change)(struct sock *sk);
+};
+
+/**
+ * struct memif_irq - a ring's interrupt channel, client side
+ * @ours: our end of a SEQPACKET socket pair; a message on it is a kick
+ * @theirs: the peer's end, as the file passed in ADD_RING
+ * @saved: callbacks of @ours
+ *
+ * The peer sees a file that behaves as an eventfd does for memif: it
+ * writes 8 bytes to signal, reads 8 bytes to clear, polls for EPOLLIN.
+ * A socket pair is used instead of a private file type so that no file
+ * the peer holds can pin or outlive this module.
+ */
+struct memif_irq {
+	struct socket *ours;
+	struct file *theirs;
+	struct memif_sk_saved saved;
+};
+
+/**
+ * struct memif_queue_stats - per-queue counters
+ * @packets: packets moved
+ * @bytes: bytes moved
+ * @drops: packets dropped (no room, too large, link down)
+ * @errors: packets lost to bad descriptors from the peer
+ * @syncp: protects the above on 32-bit
+ */
+struct memif_queue_stats {
+	u64 packets;
+	u64 bytes;
+	u64 drops;
+	u64 errors;
+	struct u64_stats_sync syncp;
+};
+
+struct memif_dev;
+
+/**
+ * struct memif_queue - one ring as seen by this side
+ * @mdev: the owning device
+ * @ring: the ring header in shared memory; NULL while disconnected
+ * @bufs: kernel address of this ring's first buffer (client)
+ * @buf_offset: region offset of this ring's first buffer (client)
+ * @mask: ring size - 1
+ * @cursor: our own index: the next head to publish (tx) or the next slot
+ *	to read (rx)
+ * @idx: queue index
+ * @irq: interrupt channel
+ * @napi: rx: NAPI context
+ * @timer: tx: polls for room while the queue is stopped
+ * @timer_ns: tx: current poll interval
+ * @kick_work: tx: signals the peer (socket sends may sleep)
+ * @stats: counters
+ */
+struct memif_queue {
+	struct memif_dev *mdev;
+	struct memif_ring *ring;
+	u8 *bufs;
+	u32 buf_offset;
+	u16 mask;
+	u16 cursor;
+	u16 idx;
+	struct memif_irq irq;
+	struct napi_struct napi;
+	struct hrtimer timer;
+	u64 timer_ns;
+	struct work_struct kick_work;
+	struct memif_queue_stats stats;
+};
+
+/**
+ * struct memif_dev - private data of a memif netdevice
+ * @dev: the netdevice
+ * @cfg: settings
+ * @list: entry in memif_devices, under RTNL
+ * @creating_net: namespace the link was created in; the control socket
+ *	lives there.  No reference is held: cleared by the pernet pre_exit
+ * @txq: transmit rings (C2S for a client), dev->num_tx_queues of them
+ * @rxq: receive rings (S2C for a client), dev->num_rx_queues of them
+ * @lock: serializes the control channel: everything below up to @info_lock
+ * @running: the link is up and should be connected
+ * @state: enum memif_state
+ * @sock: control socket
+ * @sk_saved: its own callbacks
+ * @rx_work: reads and handles control messages, handles faults
+ * @timer_work: connect retries and the handshake timeout
+ * @deadline: when the running handshake times out
+ * @msgs_sent: handshake messages the client has sent so far
+ * @msgs_total: handshake messages the client will send
+ * @region: the shared memory
+ * @datapath_up: NAPI enabled and queues started
+ * @live: the data path may touch shared memory (read locklessly)
+ * @n_tx: rings in use for transmit
+ * @n_rx: rings in use for receive
+ * @run_log2: negotiated log2 ring size
+ * @fault_reason: set when the data path finds the peer misbehaving: why
+ * @info_lock: protects @peer_name, @peer_app and @disc_reason
+ * @peer_name: peer's interface name
+ * @peer_app: peer's application name
+ * @disc_reason: why the last connection ended
+ * @proto_errors: handshakes that failed on a protocol error
+ */
+struct memif_dev {
+	struct net_device *dev;
+	struct memif_cfg cfg;
+	struct list_head list;
+	struct net __rcu *creating_net;
+	struct memif_queue *txq;
+	struct memif_queue *rxq;
+
+	struct mutex lock;		/* the control channel state below */
+	bool running;
+	u8 state;
+	struct socket *sock;
+	struct memif_sk_saved sk_saved;
+	struct work_struct rx_work;
+	struct delayed_work timer_work;
+	unsigned long deadline;
+	unsigned int msgs_sent;
+	unsigned int msgs_total;
+	struct memif_region region;
+	bool datapath_up;
+
+	bool live;
+	u16 n_tx;
+	u16 n_rx;
+	u8 run_log2;
+	const char *fault_reason;
+
+	spinlock_t info_lock;	/* peer_name, peer_app, disc_reason */
+	char peer_name[MEMIF_NAME_LEN];
+	char peer_app[MEMIF_NAME_LEN];
+	char disc_reason[MEMIF_REASON_LEN + 8];
+	atomic64_t proto_errors;
+};
+
+extern struct workqueue_struct *memif_wq;
+
+/* device.c */
+void memif_device_setup(struct net_device *dev);
+int memif_device_init_queues(struct memif_dev *m);
+void memif_device_free_queues(struct memif_dev *m);
+void memif_device_set_ip_mode(struct net_device *dev);
+int memif_device_register_pernet(void);
+void memif_device_unregister_pernet(void);
+
+/* link.c */
+int memif_link_register(void);
+void memif_link_unregister(void);
+void memif_link_add(struct memif_dev *m);
+void memif_link_del(struct memif_dev *m);
+struct list_head *memif_link_list(void);
+
+/* ctrl.c */
+void memif_ctrl_init(struct memif_dev *m);
+void memif_ctrl_start(struct memif_dev *m);
+void memif_ctrl_stop(struct memif_dev *m);
+void memif_ctrl_forget_net(struct memif_dev *m);
+void memif_ctrl_fault(struct memif_dev *m, const char *reason);
+
+/* socket.c */
+struct socket *memif_socket_connect(struct net *net, const char *path,
+				    struct memif_dev *owner);
+void memif_socket_hook(struct socket *sock, void *owner,
+		       void (*cb)(struct sock *sk), struct memif_sk_saved *saved);
+void memif_socket_unhook(struct socket *sock, const struct memif_sk_saved *saved);
+void memif_socket_release(struct memif_dev *m);
+int memif_socket_send(struct socket *sock, const struct memif_msg *msg,
+		      struct file *file);
+int memif_socket_recv(struct socket *sock, struct memif_msg *msg);
+
+/* region.c */
+int memif_region_create(struct memif_region *r, u64 size);
+void memif_region_destroy(struct memif_region *r);
+
+/* irq.c */
+int memif_irq_create(struct memif_irq *irq, struct memif_queue *q, bool rx);
+void memif_irq_destroy(struct memif_irq *irq);
+void memif_irq_signal(struct memif_irq *irq);
+
+/* ring.c */
+u32 memif_ring_bytes(u8 log2_ring_size);
+u64 memif_ring_region_size(u16 n_tx, u16 n_rx, u8 log2, u32 bsize);
+void memif_ring_client_layout(struct memif_dev *m);
+u32 memif_ring_offset(struct memif_dev *m, struct memif_queue *q);
+bool memif_ring_cookies_ok(struct memif_dev *m);
+
+/* rx.c */
+int memif_rx_poll(struct napi_struct *napi, int budget);
+void memif_rx_irq(struct memif_queue *q);
+void memif_rx_refill_all(struct memif_queue *q);
+
+/* tx.c */
+netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev);
+enum hrtimer_restart memif_tx_timer(struct hrtimer *timer);
+void memif_tx_kick_work(struct work_struct *work);
+
+/* stats */
+static inline void memif_stats_add(struct memif_queue_stats *s, u64 pkts,
+				   u64 bytes, u64 drops, u64 errors)
+{
+	u64_stats_update_begin(&s->syncp);
+	s->packets += pkts;
+	s->bytes += bytes;
+	s->drops += drops;
+	s->errors += errors;
+	u64_stats_update_end(&s->syncp);
+}
+
+#endif /* _MEMIF_H */

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memif wire format: control messages, ring header and descriptors.
+ *
+ * Everything here is shared with the peer and in host byte order, as the
+ * protocol defines it (little-endian on every platform the peers support),
+ * so plain u16/u32/u64 are right, not __le types.
+ *
+ * Terms: server = master, client = slave; a C2S ring (client to server)
+ * is what VPP and libmemif call S2M, an S2C ring is M2S.  The client owns
+ * all shared memory and writes every ring's head; the server writes tail.
+ */
+#ifndef _MEMIF_PROTO_H
+#define _MEMIF_PROTO_H
+
+#include <linux/types.h>
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
+
+#define MEMIF_COOKIE		0x3E31F20
+#define MEMIF_VERSION		0x0200
+#define MEMIF_MSG_SIZE		128
+#define MEMIF_NAME_LEN		32
+#define MEMIF_SECRET_LEN	24
+#define MEMIF_REASON_LEN	96
+
+enum memif_msg_type {
+	MEMIF_MSG_NONE = 0,
+	MEMIF_MSG_ACK = 1,
+	MEMIF_MSG_HELLO = 2,
+	MEMIF_MSG_INIT = 3,
+	MEMIF_MSG_ADD_REGION = 4,
+	MEMIF_MSG_ADD_RING = 5,
+	MEMIF_MSG_CONNECT = 6,
+	MEMIF_MSG_CONNECTED = 7,
+	MEMIF_MSG_DISCONNECT = 8,
+};
+
+/* HELLO, server to client: the server's limits (highest indices). */
+struct memif_msg_hello {
+	u8 name[MEMIF_NAME_LEN];
+	u16 min_version;
+	u16 max_version;
+	u16 max_region;
+	u16 max_s2c_ring;
+	u16 max_c2s_ring;
+	u8 max_log2_ring_size;
+} __packed;
+
+/* INIT, client to server: who the client is and what it wants. */
+struct memif_msg_init {
+	u16 version;
+	u32 id;
+	u8 mode;
+	u8 secret[MEMIF_SECRET_LEN];
+	u8 name[MEMIF_NAME_LEN];
+} __packed;
+
+/* ADD_REGION, client to server, with the region's memfd. */
+struct memif_msg_add_region {
+	u16 index;
+	u64 size;
+} __packed;
+
+#define MEMIF_MSG_ADD_RING_FLAG_C2S	0x1
+
+/* ADD_RING, client to server, with the ring's interrupt fd. */
+struct memif_msg_add_ring {
+	u16 flags;
+	u16 index;
+	u16 region;
+	u32 offset;
+	u8 log2_ring_size;
+	u16 private_hdr_size;
+} __packed;
+
+/* CONNECT (client to server) and CONNECTED (server to client). */
+struct memif_msg_connect {
+	u8 if_name[MEMIF_NAME_LEN];
+} __packed;
+
+/* DISCONNECT, either way: a reason, NUL-terminated. */
+struct memif_msg_disconnect {
+	u32 code;
+	u8 string[MEMIF_REASON_LEN];
+} __packed;
+
+/**
+ * struct memif_msg - one control message, always exactly 128 bytes
+ * @type: enum memif_msg_type
+ */
+struct memif_msg {
+	u16 type;
+	union {
+		struct memif_msg_hello hello;
+		struct memif_msg_init init;
+		struct memif_msg_add_region add_region;
+		struct memif_msg_add_ring add_ring;
+		struct memif_msg_connect connect;
+		struct memif_msg_disconnect disconnect;
+		u8 raw[MEMIF_MSG_SIZE - sizeof(u16)];
+	};
+} __packed;
+
+#define MEMIF_DESC_FLAG_NEXT	0x1
+
+/**
+ * struct memif_desc - one ring slot
+ * @flags: MEMIF_DESC_FLAG_NEXT when the packet continues in the next slot
+ * @region: index of the region holding the buffer
+ * @length: bytes of data (an empty S2C slot: the buffer's capacity)
+ * @offset: offset of the data from the start of the region
+ * @metadata: unused, 0
+ */
+struct memif_desc {
+	u16 flags;
+	u16 region;
+	u32 length;
+	u32 offset;
+	u32 metadata;
+} __packed;
+
+#define MEMIF_RING_FLAG_MASK_INT	0x1
+
+/*
+ * The ring header as peers built for a 64-byte cache line lay it out:
+ * cookie, flags and head in the first line, tail alone in the second,
+ * descriptors from byte 128.
+ */
+struct memif_ring {
+	u32 cookie;
+	u16 flags;
+	u16 head;
+	u8 pad0[56];
+	u16 tail;
+	u8 pad1[62];
+	struct memif_desc desc[];
+} __packed;
+
+static inline void memif_proto_build_checks(void)
+{
+	BUILD_BUG_ON(sizeof(struct memif_msg) != MEMIF_MSG_SIZE);
+	BUILD_BUG_ON(sizeof(struct memif_desc) != 16);
+	BUILD_BUG_ON(sizeof(struct memif_ring) != 128);
+	BUILD_BUG_ON(offsetof(struct memif_ring, head) != 6);
+	BUILD_BUG_ON(offsetof(struct memif_ring, tail) != 64);
+	BUILD_BUG_ON(offsetof(struct memif_msg, hello.min_version) != 34);
+	BUILD_BUG_ON(offsetof(struct memif_msg, hello.max_log2_ring_size) != 44);
+	BUILD_BUG_ON(offsetof(struct memif_msg, init.mode) != 8);
+	BUILD_BUG_ON(offsetof(struct memif_msg, init.secret) != 9);
+	BUILD_BUG_ON(offsetof(struct memif_msg, init.name) != 33);
+	BUILD_BUG_ON(offsetof(struct memif_msg, add_region.size) != 4);
+	BUILD_BUG_ON(offsetof(struct memif_msg, add_ring.offset) != 8);
+	BUILD_BUG_ON(offsetof(struct memif_msg, add_ring.private_hdr_size) != 13);
+	BUILD_BUG_ON(offsetof(struct memif_msg, disconnect.string) != 6);
+}
+
+#endif /* _MEMIF_PROTO_H */

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ring geometry and layout.
+ *
+ * A client lays out one region as VPP and DPDK do:
+ *
+ *   [C2S ring 0..n-1][S2C ring 0..m-1][buffers of C2S ring 0]...[of S2C m-1]
+ *
+ * and announces every ring's offset in ADD_RING.  Offsets in descriptors
+ * are 32-bit, so the whole region must stay within 4 GiB.
+ */
+#include "memif.h"
+
+#include <linux/string.h>
+
+/**
+ * memif_ring_bytes() - size of a ring header with its descriptors
+ * @log2_ring_size: log2 of the number of descriptors
+ *
+ * Return: bytes.
+ */
+u32 memif_ring_bytes(u8 log2_ring_size)
+{
+	return sizeof(struct memif_ring) +
+	       (sizeof(struct memif_desc) << log2_ring_size);
+}
+
+/**
+ * memif_ring_region_size() - size of a client's region
+ * @n_tx: C2S rings
+ * @n_rx: S2C rings
+ * @log2: log2 ring size
+ * @bsize: buffer size
+ *
+ * Return: bytes; more than 4 GiB means the geometry cannot be used.
+ */
+u64 memif_ring_region_size(u16 n_tx, u16 n_rx, u8 log2, u32 bsize)
+{
+	u64 rings = (u64)n_tx + n_rx;
+
+	return rings * memif_ring_bytes(log2) + (rings << log2) * bsize;
+}
+
+static void memif_ring_init(struct memif_queue *q, void *base, u32 ring_off,
+			    u32 buf_off, u8 log2, u32 bsize)
+{
+	u32 size = 1U << log2, i;
+	struct memif_ring *ring = base + ring_off;
+
+	ring->cookie = MEMIF_COOKIE;
+	ring->flags = 0;
+	ring->head = 0;
+	ring->tail = 0;
+	for (i = 0; i < size; i++) {
+		struct memif_desc *d = &ring->desc[i];
+
+		d->flags = 0;
+		d->region = 0;
+		d->length = bsize;
+		d->offset = buf_off + i * bsize;
+		d->metadata = 0;
+	}
+	q->ring = ring;
+	q->bufs = base + buf_off;
+	q->buf_offset = buf_off;
+	q->mask = size - 1;
+	q->cursor = 0;
+}
+
+/**
+ * memif_ring_client_layout() - write every ring of a fresh client region
+ * @m: the device; @m->region exists, @m->n_tx, @m->n_rx, @m->run_log2 set
+ */
+void memif_ring_client_layout(struct memif_dev *m)
+{
+	u32 ring_bytes = memif_ring_bytes(m->run_log2);
+	u32 bsize = m->cfg.buffer_size;
+	u32 nrings = m->n_tx + m->n_rx;
+	u32 slots = 1U << m->run_log2;
+	void *base = m->region.base;
+	u32 i;
+
+	for (i = 0; i < m->n_tx; i++)
+		memif_ring_init(&m->txq[i], base, i * ring_bytes,
+				nrings * ring_bytes + i * slots * bsize,
+				m->run_log2, bsize);
+	for (i = 0; i < m->n_rx; i++)
+		memif_ring_init(&m->rxq[i], base, (m->n_tx + i) * ring_bytes,
+				nrings * ring_bytes +
+				(m->n_tx + i) * slots * bsize,
+				m->run_log2, bsize);
+}
+
+/**
+ * memif_ring_offset() - region offset of a client's ring header
+ * @m: the device
+ * @q: one of its queues
+ *
+ * Return: bytes from the start of region 0.
+ */
+u32 memif_ring_offset(struct memif_dev *m, struct memif_queue *q)
+{
+	return (void *)q->ring - m->region.base;
+}
+
+/**
+ * memif_ring_cookies_ok() - check that the peer left every cookie alone
+ * @m: the device, with its rings laid out
+ *
+ * Return: true if every ring in use has its cookie.
+ */
+bool memif_ring_cookies_ok(struct memif_dev *m)
+{
+	u32 i;
+
+	for (i = 0; i < m->n_tx; i++)
+		if (READ_ONCE(m->txq[i].ring->cookie) != MEMIF_COOKIE)
+			return false;
+	for (i = 0; i < m->n_rx; i++)
+		if (READ_ONCE(m->rxq[i].ring->cookie) != MEMIF_COOKIE)
+			return false;
+	return true;
+}
