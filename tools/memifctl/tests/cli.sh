@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Command line checks of memifctl that change nothing on the system: usage
+# errors, help, version, and lookups of links that are not memif links.
+# Usage: cli.sh MEMIFCTL_BINARY
+set -u
+bin=${1:?usage: cli.sh MEMIFCTL_BINARY}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+# expect STATUS PATTERN ARGS...: exit status STATUS and PATTERN (a fixed
+# string) in stdout or stderr ("" matches anything)
+expect()
+{
+	want=$1
+	pattern=$2
+	shift 2
+	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "FAIL: memifctl $*: exit $got, want $want"
+		sed 's/^/	/' "$tmp/out" "$tmp/err"
+		fail=$((fail + 1))
+	elif [ -n "$pattern" ] &&
+	     ! cat "$tmp/out" "$tmp/err" | grep -qF -- "$pattern"; then
+		echo "FAIL: memifctl $*: no \"$pattern\" in output"
+		sed 's/^/	/' "$tmp/out" "$tmp/err"
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+}
+
+expect 0 "memifctl " --version
+expect 0 "Usage: memifctl" --help
+expect 0 "Usage: memifctl" -h
+expect 0 "Usage: memifctl" help
+expect 2 "missing command"
+expect 2 "missing command" -j
+expect 2 'unknown option "-x"' -x show
+expect 2 'unknown command "frob"' frob
+expect 2 "missing NAME" add
+expect 2 "Usage: memifctl add NAME" add
+expect 2 "ring-size must be a power of two between 2 and 16384" \
+	add memiftest0 ring-size 1000
+expect 2 'role must be client or server (got "peer")' \
+	add memiftest0 role peer
+expect 2 'unknown option "type"' add memiftest0 type memif
+expect 2 'missing value after "socket"' add memiftest0 socket
+expect 2 '"id" given more than once' add memiftest0 id 1 id 2
+expect 2 "queues must be between 1 and 255" add memiftest0 queues 0
+expect 2 'invalid interface name "a/b"' add a/b
+expect 2 'invalid interface name "0123456789abcdef"' add 0123456789abcdef
+expect 2 'invalid interface name ""' add ""
+expect 2 "missing NAME" del
+expect 2 'unexpected argument "b"' del a b
+expect 2 'unexpected argument "b"' show a b
+expect 2 'invalid interface name "x y"' show "x y"
+
+# Lookups: read-only.
+expect 1 'device "memiftest-nx" does not exist' show memiftest-nx
+expect 1 'device "memiftest-nx" does not exist' del memiftest-nx
+expect 1 "lo is not a memif device" show lo
+expect 1 "lo is not a memif device" -j show lo
+expect 1 "lo is not a memif device" del lo
+
+# show: a JSON array, whatever links there are.
+expect 0 "[" -j show
+expect 0 "[" show --json
+if "$bin" -j show >"$tmp/json" 2>/dev/null; then
+	if command -v python3 >/dev/null 2>&1; then
+		if python3 -c 'import json, sys
+sys.exit(not isinstance(json.load(open(sys.argv[1])), list))' \
+			"$tmp/json"; then
+			pass=$((pass + 1))
+		else
+			echo "FAIL: memifctl -j show: not a JSON array"
+			fail=$((fail + 1))
+		fi
+	fi
+fi
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]

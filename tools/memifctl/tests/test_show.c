@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test of memifctl's link parsing and output: fake RTM_NEWLINK messages go
+ * through the dump callback and both output formats.  Usage:
+ * test_show text|json; the output is compared with a file by run_show.sh.
+ */
+#define main memifctl_main
+#include "../memifctl.c"
+#undef main
+
+struct fake {
+	int ifindex;
+	const char *name;
+	const char *kind;
+	bool up, carrier, data;
+	uint8_t role, state, mode, log2_ring, has_secret;
+	uint32_t id, bufsize;
+	const char *socket, *peer_name, *peer_app, *disc;
+	bool running;
+	uint16_t s2c, c2s;
+	uint8_t run_log2_ring;
+};
+
+static const struct fake fakes[] = {
+	{ .ifindex = 5, .name = "memif0", .kind = "memif", .up = true,
+	  .carrier = true, .data = true, .role = MEMIF_ROLE_CLIENT,
+	  .state = MEMIF_STATE_CONNECTED, .mode = MEMIF_MODE_ETHERNET,
+	  .log2_ring = 10, .bufsize = 2048, .socket = "/run/m1.sock",
+	  .peer_name = "net_memif0", .peer_app = "DPDK 22.11.11",
+	  .disc = "peer: bye", .running = true, .s2c = 1, .c2s = 1,
+	  .run_log2_ring = 9 },
+	{ .ifindex = 6, .name = "v0", .kind = "veth", .up = true },
+	{ .ifindex = 7, .name = "memif1", .kind = "memif", .up = true,
+	  .data = true, .role = MEMIF_ROLE_SERVER,
+	  .state = MEMIF_STATE_WAITING, .mode = MEMIF_MODE_IP,
+	  .log2_ring = 14, .bufsize = 65535, .has_secret = 1,
+	  .id = 4294967295u, .socket = "@abstract \"sock\"",
+	  .disc = "local: \"bad\" \\ \n\t\x01\x7f caf\xc3\xa9 \xff\xc3 \xed\xa0\x80 end" },
+	{ .ifindex = 8, .name = "memif2", .kind = "memif" },
+	{ .ifindex = 9, .name = "memif3", .kind = "memif", .data = true,
+	  .role = 7, .state = 9, .mode = 5, .log2_ring = 3, .bufsize = 128,
+	  .socket = "/s", .peer_app = "VPP 24.02\xc2\x9b[31m" },
+};
+
+static void feed(const struct fake *f, struct link_list *list)
+{
+	static char buf[REQ_SIZE] __aligned(8);
+	struct nlattr *linkinfo, *data;
+	struct nlmsghdr *nlh;
+
+	nlh = put_link_header(buf, RTM_NEWLINK, 0, f->ifindex);
+	((struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_flags =
+		f->up ? IFF_UP : 0;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, f->name);
+	mnl_attr_put_u32(nlh, IFLA_MTU, 1500);
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 2);
+	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, f->carrier ? 6 : 2);
+	mnl_attr_put_u8(nlh, IFLA_CARRIER, f->carrier);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, f->kind);
+	if (f->data) {
+		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+		mnl_attr_put_u8(nlh, IFLA_MEMIF_ROLE, f->role);
+		mnl_attr_put_strz(nlh, IFLA_MEMIF_SOCKET, f->socket);
+		mnl_attr_put_u32(nlh, IFLA_MEMIF_ID, f->id);
+		mnl_attr_put_u8(nlh, IFLA_MEMIF_MODE, f->mode);
+		mnl_attr_put_u8(nlh, IFLA_MEMIF_LOG2_RING_SIZE, f->log2_ring);
+		mnl_attr_put_u32(nlh, IFLA_MEMIF_BUFFER_SIZE, f->bufsize);
+		mnl_attr_put_u8(nlh, IFLA_MEMIF_STATE, f->state);
+		mnl_attr_put_u8(nlh, IFLA_MEMIF_HAS_SECRET, f->has_secret);
+		if (f->peer_name)
+			mnl_attr_put_strz(nlh, IFLA_MEMIF_PEER_NAME,
+					  f->peer_name);
+		if (f->peer_app)
+			mnl_attr_put_strz(nlh, IFLA_MEMIF_PEER_APP,
+					  f->peer_app);
+		if (f->disc)
+			mnl_attr_put_strz(nlh, IFLA_MEMIF_DISC_REASON,
+					  f->disc);
+		if (f->running) {
+			mnl_attr_put_u16(nlh, IFLA_MEMIF_NUM_S2C_RINGS,
+					 f->s2c);
+			mnl_attr_put_u16(nlh, IFLA_MEMIF_NUM_C2S_RINGS,
+					 f->c2s);
+			mnl_attr_put_u8(nlh, IFLA_MEMIF_RUN_LOG2_RING_SIZE,
+					f->run_log2_ring);
+		}
+		/* an attribute from the future is ignored */
+		mnl_attr_put_u32(nlh, IFLA_MEMIF_MAX + 1, 42);
+		mnl_attr_nest_end(nlh, data);
+	}
+	mnl_attr_nest_end(nlh, linkinfo);
+
+	if (link_cb(nlh, list) != MNL_CB_OK) {
+		fprintf(stderr, "test_show: link_cb failed\n");
+		exit(1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct link_list list = { .memif_only = true };
+	size_t i;
+
+	if (argc != 2 || (strcmp(argv[1], "text") && strcmp(argv[1], "json"))) {
+		fprintf(stderr, "usage: test_show text|json\n");
+		return 2;
+	}
+	for (i = 0; i < ARRAY_SIZE(fakes); i++)
+		feed(&fakes[i], &list);
+	print_links(&list, !strcmp(argv[1], "json"));
+	link_list_free(&list);
+	return 0;
+}
