@@ -68,8 +68,7 @@ static void memif_datapath_start(struct memif_dev *m)
 	local_bh_enable();
 }
 
-/*
- * Stop everything that touches shared memory.  Afterwards only the
+/* Stop everything that touches shared memory.  Afterwards only the
  * interrupt callbacks may still run; memif_irq_destroy() waits for them.
  */
 static void memif_datapath_stop(struct memif_dev *m)
@@ -110,8 +109,7 @@ static void memif_free_queues_irq(struct memif_queue *qs, u16 n)
 	}
 }
 
-/*
- * End the connection, if any, and release what it held.  @reason is
+/* End the connection, if any, and release what it held.  @reason is
  * recorded as ours (and sent to the peer if @tell); a NULL @reason keeps
  * the one already recorded.
  */

@@ -93,9 +93,65 @@ static void memif_get_drvinfo(struct net_device *dev,
 		 m->cfg.socket, m->cfg.id);
 }
 
+static const char * const memif_queue_stat_names[] = {
+	"packets", "bytes", "drops", "errors",
+};
+
+#define MEMIF_QUEUE_STATS ARRAY_SIZE(memif_queue_stat_names)
+
+static int memif_get_sset_count(struct net_device *dev, int sset)
+{
+	if (sset != ETH_SS_STATS)
+		return -EOPNOTSUPP;
+	return 1 + MEMIF_QUEUE_STATS * (dev->num_rx_queues + dev->num_tx_queues);
+}
+
+static void memif_get_strings(struct net_device *dev, u32 sset, u8 *buf)
+{
+	unsigned int i, j;
+	u8 *p = buf;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	ethtool_sprintf(&p, "peer_errors");
+	for (i = 0; i < dev->num_rx_queues; i++)
+		for (j = 0; j < MEMIF_QUEUE_STATS; j++)
+			ethtool_sprintf(&p, "rx_queue_%u_%s", i,
+					memif_queue_stat_names[j]);
+	for (i = 0; i < dev->num_tx_queues; i++)
+		for (j = 0; j < MEMIF_QUEUE_STATS; j++)
+			ethtool_sprintf(&p, "tx_queue_%u_%s", i,
+					memif_queue_stat_names[j]);
+}
+
+static void memif_put_queue_stats(struct memif_queue *q, u64 **data)
+{
+	u64 v[MEMIF_QUEUE_STATS] = {};
+
+	memif_fetch_stats(&q->stats, &v[0], &v[1], &v[2], &v[3]);
+	memcpy(*data, v, sizeof(v));
+	*data += MEMIF_QUEUE_STATS;
+}
+
+static void memif_get_ethtool_stats(struct net_device *dev,
+				    struct ethtool_stats *stats, u64 *data)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	unsigned int i;
+
+	*data++ = atomic64_read(&m->proto_errors);
+	for (i = 0; i < dev->num_rx_queues; i++)
+		memif_put_queue_stats(&m->rxq[i], &data);
+	for (i = 0; i < dev->num_tx_queues; i++)
+		memif_put_queue_stats(&m->txq[i], &data);
+}
+
 static const struct ethtool_ops memif_ethtool_ops = {
 	.get_drvinfo		= memif_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
+	.get_sset_count		= memif_get_sset_count,
+	.get_strings		= memif_get_strings,
+	.get_ethtool_stats	= memif_get_ethtool_stats,
 };
 
 #define MEMIF_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA)

@@ -122,8 +122,7 @@ struct memif_desc {
 
 #define MEMIF_RING_FLAG_MASK_INT	0x1
 
-/*
- * The ring header as peers built for a 64-byte cache line lay it out:
+/* The ring header as peers built for a 64-byte cache line lay it out:
  * cookie, flags and head in the first line, tail alone in the second,
  * descriptors from byte 128.
  */

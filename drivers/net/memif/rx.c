@@ -118,8 +118,7 @@ drop:
 	return false;
 }
 
-/*
- * Give consumed slots back: reset their capacity (the peer wrote lengths
+/* Give consumed slots back: reset their capacity (the peer wrote lengths
  * into them) and publish the new head, one ring ahead of our cursor.
  */
 static void memif_rx_refill(struct memif_queue *q, u16 from, u32 bsize)
@@ -202,8 +201,7 @@ next:
 
 	if (done < budget && napi_complete_done(napi, done)) {
 		WRITE_ONCE(q->ring->flags, 0);
-		/*
-		 * Unmask, then look again: the peer stores tail and then
+		/* Unmask, then look again: the peer stores tail and then
 		 * reads the flag, so a frame published before it saw the
 		 * flag clear is ours to find here.
 		 */

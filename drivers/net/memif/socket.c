@@ -12,8 +12,7 @@
 #include <linux/un.h>
 #include <net/sock.h>
 
-/*
- * Sending a file over SCM_RIGHTS needs it in the sender's fd table: the
+/* Sending a file over SCM_RIGHTS needs it in the sender's fd table: the
  * kworker's table is the one all kernel threads share.  The fd lives there
  * only for the duration of one send; this lock keeps that window to one fd.
  */

@@ -24,8 +24,7 @@ static u32 memif_tx_max_slots(const struct memif_dev *m)
 	return DIV_ROUND_UP(frame, m->cfg.buffer_size);
 }
 
-/*
- * Free slots of a C2S ring.  The peer writes tail: a value more than a
+/* Free slots of a C2S ring.  The peer writes tail: a value more than a
  * ring away from our head is a lie, reported as U32_MAX.
  */
 static u32 memif_tx_free(const struct memif_queue *q)
@@ -89,8 +88,7 @@ void memif_tx_kick_work(struct work_struct *work)
 
 static void memif_tx_kick(struct memif_queue *q)
 {
-	/*
-	 * Order the head store before reading the peer's mask flag; the
+	/* Order the head store before reading the peer's mask flag; the
 	 * peer clears the flag and then re-reads head (memif-protocol 3.5).
 	 */
 	smp_mb();
