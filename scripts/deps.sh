@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what is needed to build memif and to run its selftests in a QEMU
+# guest, on Debian 12 (bookworm).  Packages already installed are skipped;
+# when nothing is missing, nothing is downloaded.  Run as root (or with
+# sudo available).
+#
+# usage: scripts/deps.sh [--check]
+#   --check   only list the missing packages; exit 1 if there are any
+
+set -eu
+
+pkgs=(
+	# build
+	build-essential
+	linux-headers-amd64
+	libmnl-dev
+	pkg-config
+	sparse
+	perl
+	# the test VM: kernel, emulator, initramfs
+	linux-image-amd64
+	qemu-system-x86
+	busybox-static
+	cpio
+	kmod
+	xz-utils
+	zstd
+	# in the guest
+	bash
+	coreutils
+	util-linux
+	procps
+	iproute2
+	iputils-ping
+	ethtool
+	iperf3
+	dpdk
+	dpdk-dev
+	librte-net-memif23
+	# the tests and the scripts themselves
+	jq
+	python3
+	linux-source-6.1
+	sed
+	grep
+	findutils
+	shellcheck
+)
+
+check=0
+case "${1:-}" in
+--check) check=1 ;;
+"") ;;
+*) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+	echo "deps: all ${#pkgs[@]} packages are installed"
+	exit 0
+fi
+echo "deps: missing: ${missing[*]}"
+[ "$check" = 0 ] || exit 1
+
+sudo=()
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null || {
+		echo "deps: run as root (or install sudo)" >&2
+		exit 1
+	}
+	sudo=(sudo)
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	--no-install-recommends "${missing[@]}"
+echo "deps: installed: ${missing[*]}"
