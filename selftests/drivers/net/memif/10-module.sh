@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Module load and unload; creating and deleting links with good and bad
+# arguments: every bad request fails with the kernel's message and creates
+# nothing.
+
+source "$(dirname "$0")/memif_lib.sh"
+
+require_root
+require_cmd ip jq python3
+require_memif_ko
+require_memifctl
+
+# nl NAME ATTR=VALUE...: a raw RTM_NEWLINK, past memifctl's own checks
+nl() {
+	python3 "$TEST_DIR/nl_memif.py" "$@"
+}
+
+nlinks() {
+	ip -o link show type memif | wc -l
+}
+
+# bad DESC EXPECTED-MESSAGE CMD...: CMD fails, prints EXPECTED-MESSAGE,
+# and no link appears.
+bad() {
+	local desc=$1 want=$2 out rc=0 before
+	shift 2
+	before=$(nlinks)
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" != 0 ] && grep -qF -- "$want" <<<"$out" &&
+	   [ "$(nlinks)" = "$before" ]; then
+		ktap_ok "$desc"
+	else
+		log "rc=$rc output: $out"
+		ktap_not_ok "$desc"
+	fi
+}
+
+# field DEV KEY EXPECTED
+field() {
+	[ "$(memif_json - "$1" "$2")" = "$3" ] ||
+		{ log "$1 $2 = $(memif_json - "$1" "$2"), want $3"; return 1; }
+}
+
+ktap_plan 30
+
+check "insmod memif.ko" insmod "$MEMIF_KO"
+defer memif_unload
+check "module alias rtnl-link-memif" \
+	bash -c "modinfo -F alias '$MEMIF_KO' | grep -qx rtnl-link-memif"
+
+check "ip link add type memif names it memif0" \
+	bash -c 'ip link add type memif && test -d /sys/class/net/memif0'
+check "the next one is memif1" \
+	bash -c 'ip link add type memif && test -d /sys/class/net/memif1'
+defaults_identity() {
+	field memif0 role client && field memif0 socket /run/vpp/memif.sock &&
+		field memif0 id 0 && field memif0 mode ethernet &&
+		field memif0 state down
+}
+
+defaults_geometry() {
+	field memif0 ring_size 1024 && field memif0 buffer_size 2048 &&
+		field memif0 has_secret false && field memif0 carrier false
+}
+
+all_options() {
+	field m7 role client && field m7 socket @kmemif && field m7 id 7 &&
+		field m7 has_secret true && field m7 mode ip &&
+		field m7 ring_size 256 && field m7 buffer_size 4096 &&
+		field m7 num_tx_queues 2 && field m7 num_rx_queues 2
+}
+
+secret_hidden() {
+	! ip -d link show m7 | grep -q s3cr3t &&
+		! "$MEMIFCTL" -j show m7 | grep -q s3cr3t
+}
+
+check "defaults: client, /run/vpp/memif.sock, id 0, ethernet" defaults_identity
+check "defaults: ring 1024, buffer 2048, no secret, carrier off" defaults_geometry
+
+check "memifctl add with every option" \
+	memifctl add m7 role slave socket @kmemif id 7 secret s3cr3t mode ip \
+		ring-size 256 buffer-size 4096 queues 2
+check "every option is reported back" all_options
+check "ip mode: no link-layer header, no ARP" \
+	bash -c "ip -d link show m7 | grep -q 'link/none' &&
+		 ip link show m7 | grep -q NOARP"
+check "the secret is not dumped" secret_hidden
+check "memifctl del" memifctl del m7
+check_fail "del of a device that is not memif is refused" memifctl del lo
+
+bad "memifctl: ring size not a power of two" "power of two" \
+	memifctl add bad ring-size 1000
+bad "memifctl: unknown role" "role" memifctl add bad role boss
+bad "kernel: socket path too long" "socket path too long" \
+	nl bad "socket=/$(printf 'x%.0s' {1..107})"
+bad "kernel: relative socket path" "must be absolute" nl bad socket=run/x.sock
+bad "kernel: empty abstract name" "is empty" nl bad socket=@
+bad "kernel: secret too long" "secret too long" \
+	nl bad secret=012345678901234567890123
+bad "kernel: ring size log2 0" "power of two between 2 and 16384" nl bad log2=0
+bad "kernel: ring size log2 15" "power of two between 2 and 16384" nl bad log2=15
+bad "kernel: buffer size 64" "buffer size must be between" nl bad bsize=64
+bad "kernel: buffer size 70000" "buffer size must be between" nl bad bsize=70000
+bad "kernel: mode 2" "mode must be ethernet or ip" nl bad mode=2
+bad "kernel: role 7" "role must be client or server" nl bad role=7
+bad "kernel: 256 queues" "at most 255 queues" nl bad txq=256 rxq=256
+bad "kernel: region over 4 GiB" "4 GiB" nl bad log2=14 bsize=65535 txq=8 rxq=8
+bad "kernel: read-only attribute" "EINVAL" nl bad state=3
+bad "kernel: existing name" "EEXIST" nl memif0
+
+check "rmmod with links present" rmmod memif
+check "links are gone with the module" test "$(ip -o link | grep -c memif)" = 0
+
+ktap_finished

@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tearing down under load: delete a connected link, delete one while
+# traffic flows, rmmod while links are connected and traffic flows.  The
+# peer sees the link go away, the module unloads, nothing leaks (the
+# kernel log scan after the test catches warnings).
+
+source "$(dirname "$0")/memif_lib.sh"
+
+require_root
+require_cmd ip jq ping dpdk-testpmd
+require_memif_ko
+require_memifctl
+
+SOCK=/run/m6.sock
+
+ktap_plan 11
+
+check "insmod" insmod "$MEMIF_KO"
+defer memif_unload
+rm -f "$SOCK"
+memif_testpmd pmd 280 \
+	--vdev=net_memif0,role=server,id=0,socket=$SOCK,socket-abstract=no \
+	--vdev=net_memif1,role=server,id=1,socket=$SOCK,socket-abstract=no \
+	-- --forward-mode=icmpecho --stats-period=5
+
+connect() {
+	"$MEMIFCTL" add "$1" socket "$SOCK" id "$2" &&
+		ip addr add "$3/24" dev "$1" &&
+		ip link set dev "$1" up &&
+		wait_carrier - "$1" 1 10
+}
+
+
+check "connect m0" connect m0 0 192.168.70.2
+check "delete m0 while connected" ip link del dev m0
+check "reconnect with the same id" connect m0 0 192.168.70.2
+ping -f -w 30 -I m0 192.168.70.1 >/dev/null 2>&1 &
+sleep 2
+check "delete m0 while a ping flood runs" ip link del dev m0
+check "testpmd is still there" bg_running pmd
+check "connect m0 and m1" bash -c "
+	$(declare -f connect wait_carrier carrier in_ns wait_for __usec __time_add __time_before)
+	SOCK=$SOCK MEMIFCTL=$MEMIFCTL
+	connect m0 0 192.168.70.2 && connect m1 1 192.168.71.2"
+ping -f -w 30 -I m0 192.168.70.1 >/dev/null 2>&1 &
+p0=$!
+ping -f -w 30 -I m1 192.168.71.1 >/dev/null 2>&1 &
+p1=$!
+sleep 2
+check "rmmod while two links are connected and flooded" rmmod memif
+check "no memif link left" test "$(ip -o link | grep -c ' m[01]')" = 0
+kill "$p0" "$p1" 2>/dev/null
+wait "$p0" "$p1"
+check "insmod again" insmod "$MEMIF_KO"
+check "the server accepts the new module's client" connect m0 0 192.168.70.2
+
+ktap_finished
