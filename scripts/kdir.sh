@@ -8,7 +8,7 @@ if [ -d "/lib/modules/$kver/build" ]; then
 	echo "/lib/modules/$kver/build"
 	exit 0
 fi
-for img in $(ls -v /boot/vmlinuz-* 2>/dev/null | sort -rV); do
+for img in $(find /boot -maxdepth 1 -name "vmlinuz-*" | sort -rV); do
 	v=${img#/boot/vmlinuz-}
 	if [ -d "/lib/modules/$v/build" ]; then
 		echo "/lib/modules/$v/build"

@@ -55,7 +55,8 @@ static void memif_datapath_start(struct memif_dev *m)
 	WRITE_ONCE(m->fault_reason, NULL);
 	for (i = 0; i < m->n_rx; i++)
 		memif_rx_refill_all(&m->rxq[i]);
-	WRITE_ONCE(m->live, true);
+	/* Rings and cursors are set up before the data path may look. */
+	smp_store_release(&m->live, true);
 	for (i = 0; i < m->n_rx; i++)
 		napi_enable(&m->rxq[i].napi);
 	m->datapath_up = true;

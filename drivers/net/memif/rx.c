@@ -22,7 +22,8 @@
  */
 void memif_rx_irq(struct memif_queue *q)
 {
-	if (!READ_ONCE(q->mdev->live))
+	/* Pairs with the release in memif_datapath_start(). */
+	if (!smp_load_acquire(&q->mdev->live))
 		return;
 	WRITE_ONCE(q->ring->flags, MEMIF_RING_FLAG_MASK_INT);
 	napi_schedule(&q->napi);

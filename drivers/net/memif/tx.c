@@ -136,7 +136,8 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	u32 need, free, max;
 	unsigned int len;
 
-	if (unlikely(!READ_ONCE(m->live) || qid >= READ_ONCE(m->n_tx)))
+	/* Pairs with the release in memif_datapath_start(). */
+	if (unlikely(!smp_load_acquire(&m->live) || qid >= READ_ONCE(m->n_tx)))
 		goto drop;
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		goto drop;

@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make lint: checkpatch --strict on every source file of the module and the
+# uapi header, sparse (C=2) and W=1 on the module.  Any finding fails.
+# checkpatch.pl comes from Debian's linux-source tarball, unpacked once
+# into build/.
+set -eu
+cd "$(dirname "$0")/.."
+KDIR=${KDIR:-$(scripts/kdir.sh)}
+rc=0
+
+src=$(find /usr/src -maxdepth 1 -name 'linux-source-*.tar.xz' | sort -V | tail -1)
+cp_dir=build/checkpatch
+if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
+	[ -n "$src" ] || { echo "lint: no /usr/src/linux-source-*.tar.xz" >&2; exit 1; }
+	mkdir -p "$cp_dir"
+	top=$(basename "$src" .tar.xz)
+	tar -xJf "$src" -C "$cp_dir" --strip-components=1 \
+		"$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" \
+		"$top/scripts/const_structs.checkpatch"
+fi
+
+echo "lint: checkpatch --strict"
+files=(include/uapi/linux/if_memif.h)
+for f in drivers/net/memif/*.[ch]; do
+	[ "${f%.mod.c}" != "$f" ] || files+=("$f")
+done
+if ! "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
+	--ignore FILE_PATH_CHANGES -f "${files[@]}"; then
+	rc=1
+fi
+
+echo "lint: shellcheck"
+if ! shellcheck -x scripts/*.sh .ci/run selftests/run.sh selftests/vm/*.sh \
+	selftests/vm/harness-tests/*.sh selftests/drivers/net/memif/*.sh; then
+	rc=1
+fi
+
+echo "lint: W=1 and sparse"
+make -C "$KDIR" M="$PWD" clean >/dev/null
+out=$(make -C "$KDIR" M="$PWD" W=1 C=2 modules 2>&1) || rc=1
+if grep -E "warning:|error:" <<<"$out"; then
+	rc=1
+fi
+[ "$rc" = 0 ] && echo "lint: clean"
+exit "$rc"
