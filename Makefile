@@ -24,8 +24,18 @@ module:
 tools:
 	$(MAKE) -C tools/memifctl
 
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+lint:
+	scripts/lint.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(PWD) clean
 	$(MAKE) -C tools/memifctl clean
+	rm -rf build
 
-.PHONY: all module tools clean
+.PHONY: all module tools check demo lint clean
