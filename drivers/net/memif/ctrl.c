@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The control channel state machine, client role.
+ * The control channel state machine, both roles.
  *
  * Everything runs in two work items on memif_wq, serialized by the
  * device's lock: rx_work reads and handles messages (and faults the data
- * path reports), timer_work retries the connection every second and ends
- * handshakes that take too long.  Neither takes RTNL, so ndo_stop, which
- * runs under RTNL, may wait for both.
+ * path reports), timer_work retries the connection (client) or the
+ * listening socket (server) every second and ends handshakes that take
+ * too long.  Neither takes RTNL, so ndo_stop, which runs under RTNL, may
+ * wait for both.
  *
- * Handshake, client side, in lock-step with the server:
+ * Handshake, in lock-step:
  *
- *   connect -> HELLO
- *   INIT -> ACK, ADD_REGION -> ACK, ADD_RING (C2S..., then S2C...) -> ACK,
- *   CONNECT -> CONNECTED: carrier on.
+ *   client                          server (listener.c, then here)
+ *   connect                   ->    HELLO
+ *   INIT                      ->    ACK (memif_ctrl_accept())
+ *   ADD_REGION + memfd        ->    ACK      (each region)
+ *   ADD_RING + eventfd        ->    ACK      (C2S rings, then S2C rings)
+ *   CONNECT                   ->    CONNECTED: carrier on at both ends
  *
  * Any message that is malformed, unexpected or out of order ends the
  * connection with a DISCONNECT carrying the reason; so does a peer that
@@ -20,8 +24,10 @@
  */
 #include "memif.h"
 
+#include <crypto/algapi.h>
 #include <linux/ctype.h>
 #include <linux/etherdevice.h>
+#include <linux/file.h>
 #include <linux/utsname.h>
 #include <net/net_namespace.h>
 
@@ -53,8 +59,19 @@ static void memif_datapath_start(struct memif_dev *m)
 	u16 i;
 
 	WRITE_ONCE(m->fault_reason, NULL);
-	for (i = 0; i < m->n_rx; i++)
-		memif_rx_refill_all(&m->rxq[i]);
+	for (i = 0; i < m->n_rx; i++) {
+		if (!memif_is_server(m)) {
+			memif_rx_refill_all(&m->rxq[i]);
+			continue;
+		}
+		/* We receive on C2S rings: interrupts on, nothing read yet. */
+		WRITE_ONCE(m->rxq[i].ring->flags, 0);
+		/* Pairs with the client's acquire of tail. */
+		smp_store_release(&m->rxq[i].ring->tail, 0);
+	}
+	for (i = 0; i < m->n_tx && memif_is_server(m); i++)
+		/* Nothing sent yet; pairs with the client's acquire of tail. */
+		smp_store_release(&m->txq[i].ring->tail, 0);
 	/* Rings and cursors are set up before the data path may look. */
 	smp_store_release(&m->live, true);
 	for (i = 0; i < m->n_rx; i++)
@@ -79,16 +96,19 @@ static void memif_datapath_stop(struct memif_dev *m)
 	if (!m->datapath_up)
 		return;
 	netif_carrier_off(m->dev);
-	/* Waits for running transmits. */
-	netif_tx_disable(m->dev);
 	WRITE_ONCE(m->live, false);
+	/* Waits for running transmits; none starts after it, and the tx
+	 * timers, which may wake a queue, see live false once the grace
+	 * period is over: only then are they and the kicks cancelled.
+	 */
+	netif_tx_disable(m->dev);
 	for (i = 0; i < m->n_rx; i++)
 		napi_disable(&m->rxq[i].napi);
+	synchronize_net();
 	for (i = 0; i < m->n_tx; i++) {
 		hrtimer_cancel(&m->txq[i].timer);
 		cancel_work_sync(&m->txq[i].kick_work);
 	}
-	synchronize_net();
 	m->datapath_up = false;
 }
 
@@ -129,7 +149,8 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 	}
 	memif_free_queues_irq(m->txq, m->dev->num_tx_queues);
 	memif_free_queues_irq(m->rxq, m->dev->num_rx_queues);
-	memif_region_destroy(&m->region);
+	while (m->n_regions)
+		memif_region_destroy(&m->regions[--m->n_regions]);
 	WRITE_ONCE(m->n_tx, 0);
 	WRITE_ONCE(m->n_rx, 0);
 	WRITE_ONCE(m->run_log2, 0);
@@ -143,7 +164,9 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 		netdev_info(m->dev, "disconnected: %s\n", m->disc_reason);
 	if (m->running) {
 		memif_set_state(m, MEMIF_STATE_WAITING);
-		mod_delayed_work(memif_wq, &m->timer_work, MEMIF_RETRY_INTERVAL);
+		if (!memif_is_server(m))
+			mod_delayed_work(memif_wq, &m->timer_work,
+					 MEMIF_RETRY_INTERVAL);
 	} else {
 		memif_set_state(m, MEMIF_STATE_DOWN);
 	}
@@ -178,8 +201,8 @@ static const char *memif_client_send_next(struct memif_dev *m)
 	} else if (k == 1) {
 		msg.type = MEMIF_MSG_ADD_REGION;
 		msg.add_region.index = 0;
-		msg.add_region.size = m->region.size;
-		file = m->region.file;
+		msg.add_region.size = m->regions[0].size;
+		file = m->regions[0].file;
 	} else if (k < 2U + m->n_tx + m->n_rx) {
 		bool c2s = k - 2 < m->n_tx;
 
@@ -190,7 +213,7 @@ static const char *memif_client_send_next(struct memif_dev *m)
 		msg.add_ring.region = 0;
 		msg.add_ring.offset = memif_ring_offset(m, q);
 		msg.add_ring.log2_ring_size = m->run_log2;
-		file = q->irq.theirs;
+		file = q->irq.file;
 	} else {
 		msg.type = MEMIF_MSG_CONNECT;
 		strscpy(msg.connect.if_name, m->dev->name,
@@ -226,12 +249,13 @@ static const char *memif_client_hello(struct memif_dev *m,
 	WRITE_ONCE(m->run_log2, min(m->cfg.log2_ring_size,
 				    h->max_log2_ring_size));
 
-	err = memif_region_create(&m->region,
+	err = memif_region_create(&m->regions[0],
 				  memif_ring_region_size(m->n_tx, m->n_rx,
 							 m->run_log2,
 							 m->cfg.buffer_size));
 	if (err)
 		return "cannot allocate shared memory";
+	m->n_regions = 1;
 	memif_ring_client_layout(m);
 	for (i = 0; i < m->n_tx; i++)
 		if (memif_irq_create(&m->txq[i].irq, &m->txq[i], false))
@@ -244,14 +268,25 @@ static const char *memif_client_hello(struct memif_dev *m,
 	return memif_client_send_next(m);
 }
 
-static const char *memif_client_connected(struct memif_dev *m,
-					  const struct memif_msg_connect *c)
+/* CONNECTED (client) or CONNECT (server): start the data path. */
+static const char *memif_connected(struct memif_dev *m,
+				   const struct memif_msg_connect *c)
 {
+	struct memif_msg msg = { .type = MEMIF_MSG_CONNECTED };
+
+	if (!m->n_rx || !m->n_tx)
+		return "no rings";
 	if (!memif_ring_cookies_ok(m))
-		return "ring cookie overwritten";
+		return "wrong ring cookie";
 	spin_lock_bh(&m->info_lock);
 	memif_copy_name(m->peer_name, c->if_name, sizeof(c->if_name));
 	spin_unlock_bh(&m->info_lock);
+	if (memif_is_server(m)) {
+		strscpy(msg.connect.if_name, m->dev->name,
+			sizeof(msg.connect.if_name));
+		if (memif_socket_send(m->sock, &msg, NULL))
+			return "cannot send on the control channel";
+	}
 	memif_datapath_start(m);
 	memif_set_state(m, MEMIF_STATE_CONNECTED);
 	netdev_info(m->dev, "connected to %s (%s): %u tx, %u rx rings of %u slots\n",
@@ -289,7 +324,7 @@ static const char *memif_client_handle(struct memif_dev *m,
 		if (m->state != MEMIF_STATE_HANDSHAKE || !m->msgs_total ||
 		    m->msgs_sent != m->msgs_total)
 			return "unexpected CONNECTED";
-		return memif_client_connected(m, &msg->connect);
+		return memif_connected(m, &msg->connect);
 	case MEMIF_MSG_DISCONNECT:
 		memif_peer_disconnect(m, &msg->disconnect);
 		return NULL;
@@ -298,9 +333,167 @@ static const char *memif_client_handle(struct memif_dev *m,
 	}
 }
 
+static const char *memif_send_ack(struct memif_dev *m)
+{
+	struct memif_msg msg = { .type = MEMIF_MSG_ACK };
+
+	if (memif_socket_send(m->sock, &msg, NULL))
+		return "cannot send on the control channel";
+	return NULL;
+}
+
+static const char *memif_server_add_region(struct memif_dev *m,
+					   const struct memif_msg_add_region *ar,
+					   struct file *file)
+{
+	const char *reason;
+
+	if (!file)
+		return "missing memory region fd";
+	if (ar->index != m->n_regions)
+		return "unexpected region index";
+	if (ar->index >= MEMIF_MAX_REGIONS)
+		return "too many regions";
+	reason = memif_region_map(&m->regions[ar->index], file, ar->size);
+	if (reason)
+		return reason;
+	m->n_regions++;
+	return memif_send_ack(m);
+}
+
+static const char *memif_server_add_ring(struct memif_dev *m,
+					 const struct memif_msg_add_ring *ar,
+					 struct file *file)
+{
+	bool c2s = ar->flags & MEMIF_MSG_ADD_RING_FLAG_C2S;
+	u16 n = c2s ? m->n_rx : m->n_tx;
+	struct memif_queue *q;
+	const char *reason;
+
+	if (!file)
+		return "missing ring interrupt fd";
+	if (ar->flags & ~MEMIF_MSG_ADD_RING_FLAG_C2S)
+		return "unknown ring flags";
+	if (ar->index != n)
+		return "unexpected ring index";
+	if (n >= (c2s ? m->dev->num_rx_queues : m->dev->num_tx_queues))
+		return "too many rings";
+	q = c2s ? &m->rxq[n] : &m->txq[n];
+	reason = memif_ring_server_place(m, q, ar);
+	if (reason)
+		return reason;
+	if (memif_irq_attach(&q->irq, file, q, c2s)) {
+		q->ring = NULL;
+		return "ring interrupt fd is not an eventfd";
+	}
+	if (c2s)
+		WRITE_ONCE(m->n_rx, n + 1);
+	else
+		WRITE_ONCE(m->n_tx, n + 1);
+	if (!m->run_log2)
+		WRITE_ONCE(m->run_log2, ar->log2_ring_size);
+	return memif_send_ack(m);
+}
+
+/* Handle one message as a server; return the reason to disconnect, or NULL. */
+static const char *memif_server_handle(struct memif_dev *m,
+				       const struct memif_msg *msg,
+				       struct file *file)
+{
+	if (file && msg->type != MEMIF_MSG_ADD_REGION &&
+	    msg->type != MEMIF_MSG_ADD_RING)
+		return "unexpected file descriptor";
+	if (msg->type != MEMIF_MSG_DISCONNECT &&
+	    m->state != MEMIF_STATE_HANDSHAKE)
+		return "unexpected message";
+	switch (msg->type) {
+	case MEMIF_MSG_ADD_REGION:
+		return memif_server_add_region(m, &msg->add_region, file);
+	case MEMIF_MSG_ADD_RING:
+		return memif_server_add_ring(m, &msg->add_ring, file);
+	case MEMIF_MSG_CONNECT:
+		return memif_connected(m, &msg->connect);
+	case MEMIF_MSG_DISCONNECT:
+		memif_peer_disconnect(m, &msg->disconnect);
+		return NULL;
+	default:
+		return "unexpected message";
+	}
+}
+
+/* Constant-time check of a client's secret against ours. */
+static bool memif_secret_ok(const struct memif_dev *m, const u8 *theirs)
+{
+	u8 a[MEMIF_SECRET_LEN] = {}, b[MEMIF_SECRET_LEN] = {};
+
+	strscpy(a, m->cfg.secret, sizeof(a));
+	memcpy(b, theirs, strnlen(theirs, sizeof(b) - 1));
+	return !crypto_memneq(a, b, sizeof(a));
+}
+
+/**
+ * memif_ctrl_accept() - take over a client's connection after its INIT
+ * @m: the server link whose id the INIT names
+ * @sock: the connection, not hooked to anybody
+ * @init: the client's INIT
+ * @reason: set to why the client is refused
+ *
+ * Return: 0 when @m owns @sock now and has acknowledged the INIT,
+ * -EBUSY or -EPERM when the client is refused (the caller closes @sock).
+ */
+int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
+		      const struct memif_msg_init *init, const char **reason)
+{
+	int err = -EPERM;
+
+	mutex_lock(&m->lock);
+	if (!m->running || m->sock) {
+		*reason = m->sock ? "already connected" : "interface down";
+		err = -EBUSY;
+		goto out;
+	}
+	if (init->version != MEMIF_VERSION)
+		*reason = "incompatible protocol version";
+	else if (init->mode != m->cfg.mode)
+		*reason = "mode mismatch";
+	else if (m->cfg.secret[0] && !init->secret[0])
+		*reason = "secret required";
+	else if (m->cfg.secret[0] && !memif_secret_ok(m, init->secret))
+		*reason = "incorrect secret";
+	else
+		err = 0;
+	if (err) {
+		atomic64_inc(&m->proto_errors);
+		memif_set_reason(m, "local", *reason);
+		goto out;
+	}
+	m->sock = sock;
+	memif_socket_adopt(m);
+	spin_lock_bh(&m->info_lock);
+	memif_copy_name(m->peer_app, init->name, sizeof(init->name));
+	spin_unlock_bh(&m->info_lock);
+	memif_set_state(m, MEMIF_STATE_HANDSHAKE);
+	m->deadline = jiffies + MEMIF_HANDSHAKE_TIMEOUT;
+	mod_delayed_work(memif_wq, &m->timer_work, MEMIF_HANDSHAKE_TIMEOUT);
+	*reason = memif_send_ack(m);
+	if (*reason) {
+		memif_socket_unhook(sock, &m->sk_saved);
+		m->sock = NULL;
+		memif_set_state(m, MEMIF_STATE_WAITING);
+		err = -EIO;
+		goto out;
+	}
+	queue_work(memif_wq, &m->rx_work);
+out:
+	mutex_unlock(&m->lock);
+	return err;
+}
+
 static void memif_ctrl_rx_work(struct work_struct *work)
 {
 	struct memif_dev *m = container_of(work, struct memif_dev, rx_work);
+	bool server = memif_is_server(m);
+	struct file *file = NULL;
 	const char *reason;
 	struct memif_msg msg;
 	int ret;
@@ -314,7 +507,7 @@ static void memif_ctrl_rx_work(struct work_struct *work)
 		goto out;
 	}
 	while (m->sock) {
-		ret = memif_socket_recv(m->sock, &msg);
+		ret = memif_socket_recv(m->sock, &msg, server ? &file : NULL);
 		if (ret == -EAGAIN)
 			break;
 		if (ret == 0) {
@@ -329,7 +522,13 @@ static void memif_ctrl_rx_work(struct work_struct *work)
 					  "control channel error");
 			break;
 		}
-		reason = memif_client_handle(m, &msg);
+		if (server) {
+			reason = memif_server_handle(m, &msg, file);
+			if (file)
+				fput(file);
+		} else {
+			reason = memif_client_handle(m, &msg);
+		}
 		if (reason) {
 			memif_proto_error(m, reason);
 			break;
@@ -357,8 +556,7 @@ static void memif_client_connect(struct memif_dev *m)
 	sock = memif_socket_connect(net, m->cfg.socket, m);
 	put_net(net);
 	if (IS_ERR(sock)) {
-		snprintf(why, sizeof(why), "cannot connect: error %ld",
-			 PTR_ERR(sock));
+		snprintf(why, sizeof(why), "cannot connect: %pe", sock);
 		memif_set_reason(m, "local", why);
 		mod_delayed_work(memif_wq, &m->timer_work, MEMIF_RETRY_INTERVAL);
 		return;
@@ -371,17 +569,39 @@ static void memif_client_connect(struct memif_dev *m)
 	queue_work(memif_wq, &m->rx_work);
 }
 
+/* A server listens as long as it is up; retry when that fails. */
+static void memif_server_listen(struct memif_dev *m)
+{
+	char why[64];
+	int err;
+
+	if (m->listener)
+		return;
+	err = memif_listener_attach(m);
+	if (!err)
+		return;
+	snprintf(why, sizeof(why), "cannot listen: %pe", ERR_PTR(err));
+	mutex_lock(&m->lock);
+	memif_set_reason(m, "local", why);
+	mutex_unlock(&m->lock);
+	mod_delayed_work(memif_wq, &m->timer_work, MEMIF_RETRY_INTERVAL);
+}
+
 static void memif_ctrl_timer_work(struct work_struct *work)
 {
 	struct memif_dev *m = container_of(to_delayed_work(work),
 					   struct memif_dev, timer_work);
+	bool listen = false;
 
 	mutex_lock(&m->lock);
 	if (!m->running)
 		goto out;
 	switch (m->state) {
 	case MEMIF_STATE_WAITING:
-		memif_client_connect(m);
+		if (memif_is_server(m))
+			listen = true;
+		else
+			memif_client_connect(m);
 		break;
 	case MEMIF_STATE_HANDSHAKE:
 		if (time_after_eq(jiffies, m->deadline))
@@ -390,6 +610,9 @@ static void memif_ctrl_timer_work(struct work_struct *work)
 	}
 out:
 	mutex_unlock(&m->lock);
+	/* Outside our lock: the listener's lock comes first. */
+	if (listen)
+		memif_server_listen(m);
 }
 
 /**
@@ -428,6 +651,11 @@ void memif_ctrl_stop(struct memif_dev *m)
 {
 	mutex_lock(&m->lock);
 	m->running = false;
+	mutex_unlock(&m->lock);
+	/* No listener is attached by timer_work, or hands us a client, after this. */
+	cancel_delayed_work_sync(&m->timer_work);
+	memif_listener_detach(m);
+	mutex_lock(&m->lock);
 	memif_disconnect(m, m->sock ? "interface down" : NULL, true);
 	mutex_unlock(&m->lock);
 	cancel_work_sync(&m->rx_work);
@@ -443,6 +671,8 @@ void memif_ctrl_stop(struct memif_dev *m)
  */
 void memif_ctrl_forget_net(struct memif_dev *m)
 {
+	cancel_delayed_work_sync(&m->timer_work);
+	memif_listener_detach(m);
 	mutex_lock(&m->lock);
 	if (m->sock)
 		memif_disconnect(m, "the namespace the link was created in is gone",

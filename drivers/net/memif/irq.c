@@ -1,18 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Ring interrupts, client side.
+ * Ring interrupts.
  *
  * Each ring has one interrupt fd, created by the client and passed in
  * ADD_RING.  Peers use it as an eventfd: the transmitter of a ring writes
  * 8 bytes to it unless the receiver masked interrupts, and the receiver
- * polls it for EPOLLIN and reads 8 bytes.  A module cannot create an
- * eventfd, so the fd is one end of a SEQPACKET socket pair: the peer's
- * writes arrive on our end as messages, and our signals are messages the
- * peer reads.  Both ends are ordinary sockets, so the module can go away
- * while a peer still holds its end.
+ * polls it for EPOLLIN and reads 8 bytes.
+ *
+ * A module cannot create an eventfd, so a kernel client's fd is one end of
+ * a SEQPACKET socket pair: the peer's writes arrive on our end as
+ * messages, and our signals are messages the peer reads.  Both ends are
+ * ordinary sockets, so the module can go away while a peer still holds
+ * its end.
+ *
+ * A server takes what the client passed: a real eventfd (VPP, libmemif,
+ * DPDK), signalled with eventfd_signal() and heard through an entry on its
+ * wait queue as vhost and KVM's irqfd do; or an AF_UNIX socket such as a
+ * kernel client's, used as the client uses its own end.
  */
 #include "memif.h"
 
+#include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/net.h>
 #include <linux/un.h>
@@ -33,7 +41,7 @@ static void memif_irq_event(struct sock *sk)
 }
 
 /**
- * memif_irq_create() - create a ring's interrupt channel
+ * memif_irq_create() - create a ring's interrupt channel (client)
  * @irq: the channel, zeroed
  * @q: the queue a kick is for
  * @rx: whether kicks from the peer schedule @q's NAPI
@@ -71,8 +79,10 @@ int memif_irq_create(struct memif_irq *irq, struct memif_queue *q, bool rx)
 		goto err_release_ours;
 	}
 	memif_socket_hook(ours, rx ? q : NULL, memif_irq_event, &irq->saved);
-	irq->ours = ours;
-	irq->theirs = file;
+	irq->sock = ours;
+	irq->own_sock = true;
+	irq->file = file;
+	irq->peer_end = theirs;
 	return 0;
 
 err_release_theirs:
@@ -82,36 +92,128 @@ err_release_ours:
 	return err;
 }
 
+/* The client signalled one of our rx rings: runs under its wait-queue lock. */
+static int memif_irq_wake(wait_queue_entry_t *wait, unsigned int mode,
+			  int sync, void *key)
+{
+	struct memif_irq *irq = container_of(wait, struct memif_irq, wait);
+	u64 cnt;
+
+	if (key_to_poll(key) & EPOLLIN) {
+		eventfd_ctx_do_read(irq->efd, &cnt);
+		memif_rx_irq(irq->q);
+	}
+	return 0;
+}
+
+static void memif_irq_queue_proc(struct file *file, wait_queue_head_t *wqh,
+				 poll_table *pt)
+{
+	struct memif_irq *irq = container_of(pt, struct memif_irq, pt);
+
+	irq->wqh = wqh;
+	add_wait_queue(wqh, &irq->wait);
+}
+
 /**
- * memif_irq_destroy() - close our end and drop our reference to the peer's
+ * memif_irq_attach() - use what a client passed as a ring's interrupt
+ * @irq: the channel, zeroed
+ * @file: the fd passed in ADD_RING
+ * @q: the queue
+ * @rx: whether the client signals it (a C2S ring) and we must listen
+ *
+ * Return: 0, or -EINVAL if @file is neither an eventfd nor an AF_UNIX
+ * datagram or seqpacket socket.
+ */
+int memif_irq_attach(struct memif_irq *irq, struct file *file,
+		     struct memif_queue *q, bool rx)
+{
+	struct eventfd_ctx *efd = eventfd_ctx_fileget(file);
+	struct socket *sock;
+
+	if (!IS_ERR(efd)) {
+		irq->efd = efd;
+		irq->q = q;
+		if (rx) {
+			init_waitqueue_func_entry(&irq->wait, memif_irq_wake);
+			init_poll_funcptr(&irq->pt, memif_irq_queue_proc);
+			vfs_poll(file, &irq->pt);
+		}
+		return 0;
+	}
+	sock = sock_from_file(file);
+	if (!sock || sock->sk->sk_family != AF_UNIX ||
+	    (sock->type != SOCK_SEQPACKET && sock->type != SOCK_DGRAM))
+		return -EINVAL;
+	irq->sock = sock;
+	irq->file = get_file(file);
+	memif_socket_hook(sock, rx ? q : NULL, memif_irq_event, &irq->saved);
+	return 0;
+}
+
+/**
+ * memif_irq_destroy() - release a ring's interrupt channel
  * @irq: the channel; may be empty
+ *
+ * Once this returns no callback runs for it.
  */
 void memif_irq_destroy(struct memif_irq *irq)
 {
-	if (!irq->ours)
-		return;
-	memif_socket_unhook(irq->ours, &irq->saved);
-	sock_release(irq->ours);
-	fput(irq->theirs);
-	irq->ours = NULL;
-	irq->theirs = NULL;
+	u64 cnt;
+
+	if (irq->sock) {
+		memif_socket_unhook(irq->sock, &irq->saved);
+		if (irq->own_sock)
+			sock_release(irq->sock);
+		fput(irq->file);
+	}
+	if (irq->efd) {
+		if (irq->wqh)
+			eventfd_ctx_remove_wait_queue(irq->efd, &irq->wait, &cnt);
+		eventfd_ctx_put(irq->efd);
+	}
+	memset(irq, 0, sizeof(*irq));
+}
+
+/**
+ * memif_irq_can_signal_atomic() - whether memif_irq_signal() may be called
+ * from any context
+ * @irq: the channel
+ *
+ * Return: true for an eventfd; false for a socket, which may sleep.
+ */
+bool memif_irq_can_signal_atomic(const struct memif_irq *irq)
+{
+	return irq->efd;
 }
 
 /**
  * memif_irq_signal() - kick the peer
  * @irq: the ring's channel
  *
- * At most one kick is pending at a time, as with an eventfd counter.
- * May sleep.
+ * At most one kick is pending at a time on our own socket pair, as with
+ * an eventfd counter.  May sleep unless memif_irq_can_signal_atomic().
  */
 void memif_irq_signal(struct memif_irq *irq)
 {
-	struct socket *theirs = irq->theirs->private_data;
 	u64 one = 1;
 	struct kvec iov = { .iov_base = &one, .iov_len = sizeof(one) };
 	struct msghdr mh = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
 
-	if (!skb_queue_empty_lockless(&theirs->sk->sk_receive_queue))
+	if (irq->efd) {
+		eventfd_signal(irq->efd, 1);
 		return;
-	kernel_sendmsg(irq->ours, &mh, &iov, 1, sizeof(one));
+	}
+	if (irq->peer_end) {
+		struct sk_buff_head *rq = &irq->peer_end->sk->sk_receive_queue;
+		bool pending;
+
+		/* Under the lock: the peer dequeues, then reads the index. */
+		spin_lock_bh(&rq->lock);
+		pending = !skb_queue_empty(rq);
+		spin_unlock_bh(&rq->lock);
+		if (pending)
+			return;
+	}
+	kernel_sendmsg(irq->sock, &mh, &iov, 1, sizeof(one));
 }

@@ -31,6 +31,20 @@ static const struct nla_policy memif_policy[IFLA_MEMIF_MAX + 1] = {
 	[IFLA_MEMIF_RUN_LOG2_RING_SIZE]	= { .type = NLA_REJECT },
 };
 
+/* A path is resolved by the kernel with full privileges in the initial
+ * mount namespace: only the initial namespace's admin may name one.
+ */
+static int memif_validate_socket_perm(const char *path,
+				      const struct nlattr *attr,
+				      struct netlink_ext_ack *extack)
+{
+	if (path[0] == '@' || capable(CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "a socket path needs CAP_NET_ADMIN in the initial user namespace; use an abstract socket (@name)");
+	return -EPERM;
+}
+
 static int memif_validate_socket(const struct nlattr *attr,
 				 struct netlink_ext_ack *extack)
 {
@@ -56,7 +70,7 @@ static int memif_validate_socket(const struct nlattr *attr,
 				    "socket path must be absolute, or start with '@' for an abstract socket");
 		return -EINVAL;
 	}
-	return 0;
+	return memif_validate_socket_perm(path, attr, extack);
 }
 
 static int memif_validate_queues(struct nlattr *attr, u32 *n,
@@ -81,6 +95,9 @@ static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 	struct nlattr *a;
 	int err;
 
+	if ((!data || !data[IFLA_MEMIF_SOCKET]) &&
+	    memif_validate_socket_perm(MEMIF_SOCKET_DEFAULT, NULL, extack))
+		return -EPERM;
 	err = memif_validate_queues(tb[IFLA_NUM_TX_QUEUES], &ntx, extack);
 	if (!err)
 		err = memif_validate_queues(tb[IFLA_NUM_RX_QUEUES], &nrx, extack);
@@ -93,11 +110,6 @@ static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 	if (a && nla_get_u8(a) >= __MEMIF_ROLE_MAX) {
 		NL_SET_ERR_MSG_ATTR(extack, a, "role must be client or server");
 		return -EINVAL;
-	}
-	if (a && nla_get_u8(a) == MEMIF_ROLE_SERVER) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "the server (master) role is not supported yet");
-		return -EOPNOTSUPP;
 	}
 	a = data[IFLA_MEMIF_SOCKET];
 	if (a) {
@@ -264,6 +276,7 @@ static int memif_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	char reason[sizeof(m->disc_reason)];
 	u8 state = READ_ONCE(m->state);
 	const struct memif_cfg *cfg = &m->cfg;
+	u16 c2s = READ_ONCE(m->n_tx), s2c = READ_ONCE(m->n_rx);
 
 	spin_lock_bh(&m->info_lock);
 	strscpy(name, m->peer_name, sizeof(name));
@@ -284,9 +297,12 @@ static int memif_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    (app[0] && nla_put_string(skb, IFLA_MEMIF_PEER_APP, app)) ||
 	    (reason[0] && nla_put_string(skb, IFLA_MEMIF_DISC_REASON, reason)))
 		return -EMSGSIZE;
+	/* A client transmits on C2S rings, a server on S2C rings. */
+	if (memif_is_server(m))
+		swap(c2s, s2c);
 	if (state == MEMIF_STATE_CONNECTED &&
-	    (nla_put_u16(skb, IFLA_MEMIF_NUM_S2C_RINGS, READ_ONCE(m->n_rx)) ||
-	     nla_put_u16(skb, IFLA_MEMIF_NUM_C2S_RINGS, READ_ONCE(m->n_tx)) ||
+	    (nla_put_u16(skb, IFLA_MEMIF_NUM_S2C_RINGS, s2c) ||
+	     nla_put_u16(skb, IFLA_MEMIF_NUM_C2S_RINGS, c2s) ||
 	     nla_put_u8(skb, IFLA_MEMIF_RUN_LOG2_RING_SIZE,
 			READ_ONCE(m->run_log2))))
 		return -EMSGSIZE;

@@ -11,11 +11,14 @@
 #include <linux/hrtimer.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/poll.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 
+struct eventfd_ctx;
 struct file;
+struct memif_listener;
 struct page;
 struct sock;
 struct socket;
@@ -23,8 +26,13 @@ struct socket;
 /* Largest frame a link carries, whatever its MTU. */
 #define MEMIF_MAX_FRAME		65535
 
-/* How long a handshake may take before the client gives up. */
+/* How long a handshake may take before either side gives up. */
 #define MEMIF_HANDSHAKE_TIMEOUT	(5 * HZ)
+/* Regions a server accepts from one client, and their largest size. */
+#define MEMIF_MAX_REGIONS	16
+#define MEMIF_REGION_MAX	BIT_ULL(32)
+/* Largest region a server maps: pinned, so bounded lower. */
+#define MEMIF_MAP_MAX		BIT_ULL(30)
 /* How often a client retries while no server answers. */
 #define MEMIF_RETRY_INTERVAL	HZ
 
@@ -75,20 +83,32 @@ struct memif_sk_saved {
 };
 
 /**
- * struct memif_irq - a ring's interrupt channel, client side
- * @ours: our end of a SEQPACKET socket pair; a message on it is a kick
- * @theirs: the peer's end, as the file passed in ADD_RING
- * @saved: callbacks of @ours
+ * struct memif_irq - a ring's interrupt channel
+ * @sock: a socket whose messages are kicks both ways: a client's own end
+ *	of its socket pair, or the socket a client passed to a server
+ * @file: the file we hold: a client's peer end, or what a client passed
+ * @peer_end: client: the peer's end, where our pending kick waits
+ * @own_sock: whether @sock is ours to release
+ * @saved: callbacks of @sock
+ * @efd: server: the client's eventfd
+ * @wqh: server: its wait queue, while @wait is on it
+ * @wait: server: wakes us when the client signals an rx ring
+ * @pt: server: used once, to find @wqh
+ * @q: server: the queue @wait kicks
  *
- * The peer sees a file that behaves as an eventfd does for memif: it
- * writes 8 bytes to signal, reads 8 bytes to clear, polls for EPOLLIN.
- * A socket pair is used instead of a private file type so that no file
- * the peer holds can pin or outlive this module.
+ * See irq.c.
  */
 struct memif_irq {
-	struct socket *ours;
-	struct file *theirs;
+	struct socket *sock;
+	struct file *file;
+	struct socket *peer_end;
+	bool own_sock;
 	struct memif_sk_saved saved;
+	struct eventfd_ctx *efd;
+	wait_queue_head_t *wqh;
+	wait_queue_entry_t wait;
+	poll_table pt;
+	struct memif_queue *q;
 };
 
 /**
@@ -116,8 +136,8 @@ struct memif_dev;
  * @bufs: kernel address of this ring's first buffer (client)
  * @buf_offset: region offset of this ring's first buffer (client)
  * @mask: ring size - 1
- * @cursor: our own index: the next head to publish (tx) or the next slot
- *	to read (rx)
+ * @cursor: our own index: the next slot to fill (tx) or to read (rx); a
+ *	client publishes it as head, a server as tail
  * @idx: queue index
  * @irq: interrupt channel
  * @napi: rx: NAPI context
@@ -161,7 +181,11 @@ struct memif_queue {
  * @deadline: when the running handshake times out
  * @msgs_sent: handshake messages the client has sent so far
  * @msgs_total: handshake messages the client will send
- * @region: the shared memory
+ * @regions: the shared memory: a client's one region, or a server's
+ *	mappings of the client's regions
+ * @n_regions: regions in use
+ * @listener: server: the listening socket this device is attached to
+ * @listener_node: server: entry in the listener's list of devices
  * @datapath_up: NAPI enabled and queues started
  * @live: the data path may touch shared memory (read locklessly)
  * @n_tx: rings in use for transmit
@@ -192,7 +216,10 @@ struct memif_dev {
 	unsigned long deadline;
 	unsigned int msgs_sent;
 	unsigned int msgs_total;
-	struct memif_region region;
+	struct memif_region regions[MEMIF_MAX_REGIONS];
+	u16 n_regions;
+	struct memif_listener *listener;
+	struct list_head listener_node;
 	bool datapath_up;
 
 	bool live;
@@ -225,8 +252,15 @@ void memif_link_add(struct memif_dev *m);
 void memif_link_del(struct memif_dev *m);
 struct list_head *memif_link_list(void);
 
+static inline bool memif_is_server(const struct memif_dev *m)
+{
+	return m->cfg.role == MEMIF_ROLE_SERVER;
+}
+
 /* ctrl.c */
 void memif_ctrl_init(struct memif_dev *m);
+int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
+		      const struct memif_msg_init *init, const char **reason);
 void memif_ctrl_start(struct memif_dev *m);
 void memif_ctrl_stop(struct memif_dev *m);
 void memif_ctrl_forget_net(struct memif_dev *m);
@@ -239,23 +273,41 @@ void memif_socket_hook(struct socket *sock, void *owner,
 		       void (*cb)(struct sock *sk), struct memif_sk_saved *saved);
 void memif_socket_unhook(struct socket *sock, const struct memif_sk_saved *saved);
 void memif_socket_release(struct memif_dev *m);
+void memif_socket_adopt(struct memif_dev *m);
 int memif_socket_send(struct socket *sock, const struct memif_msg *msg,
 		      struct file *file);
-int memif_socket_recv(struct socket *sock, struct memif_msg *msg);
+int memif_socket_recv(struct socket *sock, struct memif_msg *msg,
+		      struct file **file);
+struct socket *memif_socket_listen(struct net *net, const char *path,
+				   void *owner, void (*cb)(struct sock *sk),
+				   struct memif_sk_saved *saved);
+void memif_socket_unlisten(struct socket *sock, const char *path,
+			   const struct memif_sk_saved *saved);
+
+/* listener.c */
+int memif_listener_attach(struct memif_dev *m);
+void memif_listener_detach(struct memif_dev *m);
 
 /* region.c */
 int memif_region_create(struct memif_region *r, u64 size);
+const char *memif_region_map(struct memif_region *r, struct file *file,
+			     u64 size);
 void memif_region_destroy(struct memif_region *r);
 
 /* irq.c */
 int memif_irq_create(struct memif_irq *irq, struct memif_queue *q, bool rx);
 void memif_irq_destroy(struct memif_irq *irq);
 void memif_irq_signal(struct memif_irq *irq);
+bool memif_irq_can_signal_atomic(const struct memif_irq *irq);
+int memif_irq_attach(struct memif_irq *irq, struct file *file,
+		     struct memif_queue *q, bool rx);
 
 /* ring.c */
 u32 memif_ring_bytes(u8 log2_ring_size);
 u64 memif_ring_region_size(u16 n_tx, u16 n_rx, u8 log2, u32 bsize);
 void memif_ring_client_layout(struct memif_dev *m);
+const char *memif_ring_server_place(struct memif_dev *m, struct memif_queue *q,
+				    const struct memif_msg_add_ring *ar);
 u32 memif_ring_offset(struct memif_dev *m, struct memif_queue *q);
 bool memif_ring_cookies_ok(struct memif_dev *m);
 

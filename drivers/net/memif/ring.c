@@ -77,7 +77,7 @@ void memif_ring_client_layout(struct memif_dev *m)
 	u32 bsize = m->cfg.buffer_size;
 	u32 nrings = m->n_tx + m->n_rx;
 	u32 slots = 1U << m->run_log2;
-	void *base = m->region.base;
+	void *base = m->regions[0].base;
 	u32 i;
 
 	for (i = 0; i < m->n_tx; i++)
@@ -100,7 +100,7 @@ void memif_ring_client_layout(struct memif_dev *m)
  */
 u32 memif_ring_offset(struct memif_dev *m, struct memif_queue *q)
 {
-	return (void *)q->ring - m->region.base;
+	return (void *)q->ring - m->regions[0].base;
 }
 
 /**
@@ -120,4 +120,38 @@ bool memif_ring_cookies_ok(struct memif_dev *m)
 		if (READ_ONCE(m->rxq[i].ring->cookie) != MEMIF_COOKIE)
 			return false;
 	return true;
+}
+
+/**
+ * memif_ring_server_place() - find a ring a client announced
+ * @m: the server link
+ * @q: the queue it is for
+ * @ar: the client's ADD_RING
+ *
+ * The ring header and all its descriptors must lie inside a region the
+ * client added before.
+ *
+ * Return: NULL, or why the ring is refused.
+ */
+const char *memif_ring_server_place(struct memif_dev *m, struct memif_queue *q,
+				    const struct memif_msg_add_ring *ar)
+{
+	const struct memif_region *r;
+
+	if (ar->private_hdr_size)
+		return "private headers not supported";
+	if (ar->log2_ring_size < MEMIF_LOG2_RING_SIZE_MIN ||
+	    ar->log2_ring_size > MEMIF_LOG2_RING_SIZE_MAX)
+		return "ring size out of range";
+	if (ar->region >= m->n_regions)
+		return "ring in an unknown region";
+	r = &m->regions[ar->region];
+	if (ar->offset % 8 ||
+	    (u64)ar->offset + memif_ring_bytes(ar->log2_ring_size) > r->size)
+		return "ring outside its region";
+	q->ring = r->base + ar->offset;
+	q->mask = (1U << ar->log2_ring_size) - 1;
+	q->cursor = 0;
+	q->bufs = NULL;
+	return NULL;
 }

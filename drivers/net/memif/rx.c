@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Receive: drain the client's S2C ring in a NAPI poll, copy each frame
- * (one slot, or a chain) into an skb, give the buffers back to the peer
- * (move head) and re-enable interrupts before completing.
+ * Receive: drain an rx ring in a NAPI poll (a client's S2C ring, a
+ * server's C2S ring), copy each frame (one slot, or a chain) into an skb,
+ * give the slots back to the peer and re-enable interrupts before
+ * completing.  A client gives buffers back by moving head one ring ahead
+ * of what it read; a server by moving tail.
  *
  * The ring is shared with the peer, which may change it at any time: each
- * descriptor field is read once into a local and checked before use, and
- * our own cursor, never the shared head, says where our buffers are.
+ * descriptor field is read once into a local and checked before use.  A
+ * client never follows a descriptor's region and offset: its own layout
+ * says where its buffers are.  A server checks them against the regions.
  */
 #include "memif.h"
 
@@ -29,6 +32,42 @@ void memif_rx_irq(struct memif_queue *q)
 	napi_schedule(&q->napi);
 }
 
+/* The peer's index of an rx ring: what it has published so far. */
+static u16 memif_rx_peer_index(const struct memif_queue *q, bool server)
+{
+	if (server)	/* Pairs with the client's release of head. */
+		return smp_load_acquire(&q->ring->head);
+	/* Pairs with the server's release of tail: the slots are written. */
+	return smp_load_acquire(&q->ring->tail);
+}
+
+/* Where slot @idx's data is, and its length; NULL if the slot is bad. */
+static const u8 *memif_rx_buf(const struct memif_queue *q, u32 idx, u32 *len)
+{
+	const struct memif_desc *d = &q->ring->desc[idx];
+	const struct memif_dev *m = q->mdev;
+	u32 l = READ_ONCE(d->length), off;
+	const struct memif_region *r;
+	u16 region;
+
+	if (!l)
+		return NULL;
+	*len = l;
+	if (!memif_is_server(m)) {
+		if (l > m->cfg.buffer_size)
+			return NULL;
+		return q->bufs + idx * m->cfg.buffer_size;
+	}
+	region = READ_ONCE(d->region);
+	off = READ_ONCE(d->offset);
+	if (region >= m->n_regions)
+		return NULL;
+	r = &m->regions[region];
+	if ((u64)off + l > r->size)
+		return NULL;
+	return r->base + off;
+}
+
 /**
  * memif_rx_refill_all() - hand every buffer of an S2C ring to the peer
  * @q: the queue, freshly connected
@@ -41,18 +80,18 @@ void memif_rx_refill_all(struct memif_queue *q)
 
 /* Frame length of the chain at @slot, or a negative errno. */
 static int memif_rx_chain(const struct memif_queue *q, u16 slot, u16 avail,
-			  u32 bsize, u16 *nslots)
+			  u16 *nslots)
 {
 	u32 total = 0;
 	u16 n = 0;
 
 	for (;;) {
-		const struct memif_desc *d = &q->ring->desc[(slot + n) & q->mask];
-		u16 flags = READ_ONCE(d->flags);
-		u32 len = READ_ONCE(d->length);
+		u32 idx = (slot + n) & q->mask;
+		u16 flags = READ_ONCE(q->ring->desc[idx].flags);
+		u32 len;
 
 		*nslots = ++n;
-		if (!len || len > bsize)
+		if (!memif_rx_buf(q, idx, &len) || len > MEMIF_MAX_FRAME)
 			return -EINVAL;
 		total += len;
 		if (!(flags & MEMIF_DESC_FLAG_NEXT))
@@ -67,18 +106,18 @@ static int memif_rx_chain(const struct memif_queue *q, u16 slot, u16 avail,
 
 /* Copy a chain whose total was @total when measured; 0 or -EINVAL. */
 static int memif_rx_copy(struct memif_queue *q, struct sk_buff *skb,
-			 u16 slot, u16 n, u32 total, u32 bsize)
+			 u16 slot, u16 n, u32 total)
 {
+	const u8 *buf;
+	u32 len;
 	u16 i;
 
 	for (i = 0; i < n; i++) {
-		u32 idx = (slot + i) & q->mask;
-		u32 len = READ_ONCE(q->ring->desc[idx].length);
-
 		/* Read again: it may have changed since it was measured. */
-		if (!len || len > bsize || len > total - skb->len)
+		buf = memif_rx_buf(q, (slot + i) & q->mask, &len);
+		if (!buf || len > total - skb->len)
 			return -EINVAL;
-		skb_put_data(skb, q->bufs + idx * bsize, len);
+		skb_put_data(skb, buf, len);
 	}
 	return skb->len == total ? 0 : -EINVAL;
 }
@@ -119,13 +158,19 @@ drop:
 	return false;
 }
 
-/* Give consumed slots back: reset their capacity (the peer wrote lengths
- * into them) and publish the new head, one ring ahead of our cursor.
+/* Give consumed slots back.  A client resets their capacity (the peer wrote
+ * lengths into them) and publishes head one ring ahead of its cursor; a
+ * server publishes its cursor as tail.
  */
 static void memif_rx_refill(struct memif_queue *q, u16 from, u32 bsize)
 {
 	u16 slot;
 
+	if (memif_is_server(q->mdev)) {
+		/* Our reads of the buffers are done before the peer reuses them. */
+		smp_store_release(&q->ring->tail, q->cursor);
+		return;
+	}
 	for (slot = from; slot != q->cursor; slot++) {
 		struct memif_desc *d = &q->ring->desc[slot & q->mask];
 
@@ -147,16 +192,14 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 {
 	struct memif_queue *q = container_of(napi, struct memif_queue, napi);
 	struct memif_dev *m = q->mdev;
-	u32 bsize = m->cfg.buffer_size;
+	bool server = memif_is_server(m);
 	u64 pkts = 0, bytes = 0, drops = 0, errors = 0;
-	u16 start = q->cursor, tail, avail;
+	u16 start = q->cursor, avail;
 	int done = 0;
 
-	/* Pairs with the peer's release of tail: descriptors are written. */
-	tail = smp_load_acquire(&q->ring->tail);
-	avail = tail - q->cursor;
+	avail = memif_rx_peer_index(q, server) - q->cursor;
 	if (unlikely(avail > q->mask + 1)) {
-		memif_ctrl_fault(m, "tail out of range on an S2C ring");
+		memif_ctrl_fault(m, "index out of range on an rx ring");
 		avail = 0;
 	}
 
@@ -165,9 +208,14 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 		u16 n = 0;
 		int len;
 
-		len = memif_rx_chain(q, q->cursor, avail, bsize, &n);
-		if (len == -EAGAIN)
-			break;	/* the rest of the chain is not written yet */
+		len = memif_rx_chain(q, q->cursor, avail, &n);
+		if (unlikely(len == -EAGAIN)) {
+			/* Peers publish whole chains with one index store:
+			 * waiting for the rest would spin NAPI forever.
+			 */
+			memif_ctrl_fault(m, "incomplete chain on an rx ring");
+			break;
+		}
 		done++;
 		if (len < 0) {
 			/* Skip the slots measured, up to the bad one. */
@@ -179,7 +227,7 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 			drops++;
 			goto next;
 		}
-		if (memif_rx_copy(q, skb, q->cursor, n, len, bsize)) {
+		if (memif_rx_copy(q, skb, q->cursor, n, len)) {
 			kfree_skb(skb);
 			errors++;
 			goto next;
@@ -195,19 +243,20 @@ next:
 		avail -= n;
 	}
 	if (q->cursor != start)
-		memif_rx_refill(q, start, bsize);
+		memif_rx_refill(q, start, m->cfg.buffer_size);
 	if (unlikely(errors))
-		memif_ctrl_fault(m, "bad descriptor on an S2C ring");
+		memif_ctrl_fault(m, "bad descriptor on an rx ring");
 	memif_stats_add(&q->stats, pkts, bytes, drops, errors);
 
-	if (done < budget && napi_complete_done(napi, done)) {
+	if (done < budget && napi_complete_done(napi, done) &&
+	    !READ_ONCE(m->fault_reason)) {
 		WRITE_ONCE(q->ring->flags, 0);
-		/* Unmask, then look again: the peer stores tail and then
+		/* Unmask, then look again: the peer stores its index, then
 		 * reads the flag, so a frame published before it saw the
 		 * flag clear is ours to find here.
 		 */
 		smp_mb();
-		if (READ_ONCE(q->ring->tail) != q->cursor)
+		if (memif_rx_peer_index(q, server) != q->cursor)
 			memif_rx_irq(q);
 	}
 	return done;

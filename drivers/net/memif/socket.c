@@ -7,9 +7,14 @@
 
 #include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
 #include <linux/net.h>
+#include <linux/skbuff.h>
 #include <linux/socket.h>
 #include <linux/un.h>
+#include <net/af_unix.h>
+#include <net/scm.h>
 #include <net/sock.h>
 
 /* Sending a file over SCM_RIGHTS needs it in the sender's fd table: the
@@ -74,6 +79,15 @@ struct socket *memif_socket_connect(struct net *net, const char *path,
 	}
 	memif_socket_hook(sock, owner, memif_socket_event, &owner->sk_saved);
 	return sock;
+}
+
+/**
+ * memif_socket_adopt() - make a server's accepted connection the link's own
+ * @m: the link; @m->sock is the connection
+ */
+void memif_socket_adopt(struct memif_dev *m)
+{
+	memif_socket_hook(m->sock, m, memif_socket_event, &m->sk_saved);
 }
 
 /**
@@ -185,24 +199,159 @@ int memif_socket_send(struct socket *sock, const struct memif_msg *msg,
  * memif_socket_recv() - receive one control message without blocking
  * @sock: control socket
  * @msg: where to put it
+ * @file: where to put the file passed with it, or NULL if none may come
  *
- * Return: 1 when a well-formed message arrived, 0 when the peer closed the
- * channel, -EAGAIN when nothing is queued, -EBADMSG for a message of the
- * wrong size, -EPROTO for one that carried file descriptors (this side
- * never accepts any; they are closed), another negative errno otherwise.
+ * The message is taken off the socket's queue directly: kernel_recvmsg()
+ * cannot hand passed files to a kernel caller.  This is the one place that
+ * knows af_unix's skb layout.
+ *
+ * Return: 1 when a well-formed message arrived (*@file set or NULL), 0
+ * when the peer closed the channel, -EAGAIN when nothing is queued,
+ * -EBADMSG for a message of the wrong size, -EPROTO for one that carried
+ * more files than allowed (they are closed), another negative errno
+ * otherwise.
  */
-int memif_socket_recv(struct socket *sock, struct memif_msg *msg)
+int memif_socket_recv(struct socket *sock, struct memif_msg *msg,
+		      struct file **file)
 {
-	struct kvec iov = { .iov_base = msg, .iov_len = sizeof(*msg) };
-	struct msghdr mh = {};
-	int ret;
+	struct sock *sk = sock->sk;
+	struct scm_fp_list *fp;
+	struct sk_buff *skb;
+	int err = 0, nfds;
 
-	ret = kernel_recvmsg(sock, &mh, &iov, 1, sizeof(*msg), MSG_DONTWAIT);
-	if (ret <= 0)
-		return ret;
-	if (mh.msg_flags & MSG_CTRUNC)
-		return -EPROTO;
-	if (ret != sizeof(*msg) || (mh.msg_flags & MSG_TRUNC))
-		return -EBADMSG;
-	return 1;
+	skb = skb_recv_datagram(sk, MSG_DONTWAIT, &err);
+	if (!skb) {
+		/* As af_unix does: EOF on a disconnected SEQPACKET socket. */
+		if (err == -EAGAIN && (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
+			return 0;
+		return err ? err : -EAGAIN;
+	}
+	fp = UNIXCB(skb).fp;
+	nfds = fp ? fp->count : 0;
+	if (file)
+		*file = NULL;
+	if (nfds > (file ? 1 : 0)) {
+		err = -EPROTO;
+	} else if (skb->len != sizeof(*msg)) {
+		err = skb->len ? -EBADMSG : 0;
+	} else {
+		err = skb_copy_bits(skb, 0, msg, sizeof(*msg));
+		if (!err) {
+			if (nfds)
+				*file = get_file(fp->fp[0]);
+			err = 1;
+		}
+	}
+	/* Its destructor drops af_unix's references to the files. */
+	kfree_skb(skb);
+	return err;
+}
+
+/* Unlink @dentry from its directory, if it is still there. */
+static int memif_socket_unlink(struct vfsmount *mnt, struct dentry *dentry)
+{
+	struct dentry *parent;
+	int err;
+
+	err = mnt_want_write(mnt);
+	if (err)
+		return err;
+	parent = dget_parent(dentry);
+	inode_lock_nested(d_inode(parent), I_MUTEX_PARENT);
+	if (dentry->d_parent == parent && !d_unhashed(dentry))
+		err = vfs_unlink(&init_user_ns, d_inode(parent), dentry, NULL);
+	inode_unlock(d_inode(parent));
+	dput(parent);
+	mnt_drop_write(mnt);
+	return err;
+}
+
+/* Remove the socket file at @path if it is a socket nobody listens on. */
+static int memif_socket_unlink_stale(struct net *net, const char *path)
+{
+	struct sockaddr_un sun;
+	struct socket *probe;
+	struct path p;
+	int len, err;
+
+	err = kern_path(path, 0, &p);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	err = -EADDRINUSE;
+	if (!S_ISSOCK(d_inode(p.dentry)->i_mode))
+		goto out;
+	len = memif_socket_addr(path, &sun);
+	if (sock_create_kern(net, AF_UNIX, SOCK_SEQPACKET, 0, &probe))
+		goto out;
+	err = kernel_connect(probe, (struct sockaddr *)&sun, len, O_NONBLOCK);
+	sock_release(probe);
+	if (err != -ECONNREFUSED) {
+		err = -EADDRINUSE;
+		goto out;
+	}
+	err = memif_socket_unlink(p.mnt, p.dentry);
+out:
+	path_put(&p);
+	return err;
+}
+
+/**
+ * memif_socket_listen() - create a listening control socket
+ * @net: network namespace to create it in
+ * @path: socket path, or abstract name starting with '@'
+ * @owner: sk_user_data for @cb
+ * @cb: called when a connection is waiting
+ * @saved: where to keep the socket's own callbacks
+ *
+ * A socket file left by a listener that is gone is replaced; one that
+ * somebody listens on is not.
+ *
+ * Return: the socket or an ERR_PTR.
+ */
+struct socket *memif_socket_listen(struct net *net, const char *path,
+				   void *owner, void (*cb)(struct sock *sk),
+				   struct memif_sk_saved *saved)
+{
+	struct sockaddr_un sun;
+	struct socket *sock;
+	int len, err;
+
+	len = memif_socket_addr(path, &sun);
+	if (len < 0)
+		return ERR_PTR(len);
+	if (path[0] != '@') {
+		err = memif_socket_unlink_stale(net, path);
+		if (err)
+			return ERR_PTR(err);
+	}
+	err = sock_create_kern(net, AF_UNIX, SOCK_SEQPACKET, 0, &sock);
+	if (err)
+		return ERR_PTR(err);
+	err = kernel_bind(sock, (struct sockaddr *)&sun, len);
+	if (!err)
+		err = kernel_listen(sock, 64);
+	if (err) {
+		sock_release(sock);
+		return ERR_PTR(err);
+	}
+	memif_socket_hook(sock, owner, cb, saved);
+	return sock;
+}
+
+/**
+ * memif_socket_unlisten() - close a listening socket and remove its file
+ * @sock: the socket
+ * @path: what it was bound to
+ * @saved: its own callbacks
+ */
+void memif_socket_unlisten(struct socket *sock, const char *path,
+			   const struct memif_sk_saved *saved)
+{
+	struct path *p = &unix_sk(sock->sk)->path;
+
+	memif_socket_unhook(sock, saved);
+	if (path[0] != '@' && p->dentry)
+		memif_socket_unlink(p->mnt, p->dentry);
+	kernel_sock_shutdown(sock, SHUT_RDWR);
+	sock_release(sock);
 }

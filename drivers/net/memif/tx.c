@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Transmit: copy each frame into free buffers of the client's C2S ring,
- * chaining slots with MEMIF_DESC_FLAG_NEXT when it is larger than one
- * buffer, and publish whole frames with one head store.
+ * Transmit: copy each frame into free buffers of the tx ring (a client's
+ * C2S ring, a server's S2C ring), chaining slots with MEMIF_DESC_FLAG_NEXT
+ * when it is larger than one buffer, and publish whole frames with one
+ * index store: head for a client, tail for a server.  A client's buffers
+ * are its own layout's; a server fills the buffers the client's
+ * descriptors point to, after checking them against the regions, and
+ * writes only their length and flags.
  *
  * The peer never tells us when it returns slots (moves tail), so while a
  * queue is stopped for lack of room a timer polls for it, backing off
@@ -16,26 +20,35 @@
 #define MEMIF_TX_POLL_MIN	(10 * NSEC_PER_USEC)
 #define MEMIF_TX_POLL_MAX	(2 * NSEC_PER_MSEC)
 
-static u32 memif_tx_max_slots(const struct memif_dev *m)
+/* Slots the largest frame needs, or the whole ring if that is less:
+ * larger frames are dropped, they never wait for room.
+ */
+static u32 memif_tx_max_slots(const struct memif_queue *q)
 {
+	const struct memif_dev *m = q->mdev;
 	u32 frame = READ_ONCE(m->dev->mtu) + m->dev->hard_header_len +
 		    VLAN_HLEN;
 
-	return DIV_ROUND_UP(frame, m->cfg.buffer_size);
+	return min_t(u32, DIV_ROUND_UP(frame, m->cfg.buffer_size),
+		     (u32)q->mask + 1);
 }
 
-/* Free slots of a C2S ring.  The peer writes tail: a value more than a
- * ring away from our head is a lie, reported as U32_MAX.
+/* Free slots of a tx ring.  The peer's index more than a ring away from
+ * ours is a lie, reported as U32_MAX.
  */
 static u32 memif_tx_free(const struct memif_queue *q)
 {
-	/* Pairs with the peer's release of tail: its reads are done. */
-	u16 tail = smp_load_acquire(&q->ring->tail);
-	u16 used = q->cursor - tail;
+	u32 size = (u32)q->mask + 1;
+	u16 n;
 
-	if (used > (u32)q->mask + 1)
-		return U32_MAX;
-	return (u32)q->mask + 1 - used;
+	if (memif_is_server(q->mdev)) {
+		/* Pairs with the client's release of head: slots refilled. */
+		n = smp_load_acquire(&q->ring->head) - q->cursor;
+		return n > size ? U32_MAX : n;
+	}
+	/* Pairs with the server's release of tail: its reads are done. */
+	n = q->cursor - smp_load_acquire(&q->ring->tail);
+	return n > size ? U32_MAX : size - n;
 }
 
 static void memif_tx_start_timer(struct memif_queue *q)
@@ -62,10 +75,10 @@ enum hrtimer_restart memif_tx_timer(struct hrtimer *timer)
 		return HRTIMER_NORESTART;
 	free = memif_tx_free(q);
 	if (free == U32_MAX) {
-		memif_ctrl_fault(m, "tail out of range on a C2S ring");
+		memif_ctrl_fault(m, "index out of range on a tx ring");
 		return HRTIMER_NORESTART;
 	}
-	if (free >= memif_tx_max_slots(m)) {
+	if (free >= memif_tx_max_slots(q)) {
 		netif_tx_wake_queue(txq);
 		return HRTIMER_NORESTART;
 	}
@@ -88,35 +101,82 @@ void memif_tx_kick_work(struct work_struct *work)
 
 static void memif_tx_kick(struct memif_queue *q)
 {
-	/* Order the head store before reading the peer's mask flag; the
-	 * peer clears the flag and then re-reads head (memif-protocol 3.5).
+	/* Order the index store before reading the peer's mask flag; the
+	 * peer clears the flag and then re-reads the index (memif-protocol
+	 * 3.5).
 	 */
 	smp_mb();
-	if (!(READ_ONCE(q->ring->flags) & MEMIF_RING_FLAG_MASK_INT))
+	if (READ_ONCE(q->ring->flags) & MEMIF_RING_FLAG_MASK_INT)
+		return;
+	if (memif_irq_can_signal_atomic(&q->irq))
+		memif_irq_signal(&q->irq);
+	else
 		queue_work(system_highpri_wq, &q->kick_work);
 }
 
-static void memif_tx_copy(struct memif_queue *q, struct sk_buff *skb,
-			  u32 bsize)
+/* Where a server may write into slot @d, and how much; NULL if bad. */
+static u8 *memif_tx_server_buf(const struct memif_queue *q,
+			       const struct memif_desc *d, u32 *cap)
 {
-	u32 off = 0, len = skb->len;
-	u16 slot = q->cursor;
+	const struct memif_dev *m = q->mdev;
+	u16 region = READ_ONCE(d->region);
+	u32 off = READ_ONCE(d->offset);
+	const struct memif_region *r;
+
+	*cap = READ_ONCE(d->length);
+	if (region >= m->n_regions || !*cap)
+		return NULL;
+	r = &m->regions[region];
+	if ((u64)off + *cap > r->size)
+		return NULL;
+	return r->base + off;
+}
+
+/* Copy @skb into the ring from our cursor on, using at most @free slots.
+ * Return: the slots used, 0 if the frame does not fit, -EINVAL when a
+ * client's descriptor is bad.  Nothing is published.
+ */
+static int memif_tx_copy(struct memif_queue *q, struct sk_buff *skb, u32 free)
+{
+	bool server = memif_is_server(q->mdev);
+	u32 bsize = q->mdev->cfg.buffer_size;
+	u32 off = 0, len = skb->len, n = 0;
 
 	while (off < len) {
-		u32 idx = slot & q->mask;
-		u32 chunk = min(bsize, len - off);
+		u32 idx = (u16)(q->cursor + n) & q->mask;
 		struct memif_desc *d = &q->ring->desc[idx];
+		u32 chunk, cap = bsize;
+		u8 *buf;
 
-		skb_copy_bits(skb, off, q->bufs + idx * bsize, chunk);
+		if (n == free)
+			return 0;
+		if (server) {
+			buf = memif_tx_server_buf(q, d, &cap);
+			if (!buf)
+				return -EINVAL;
+		} else {
+			buf = q->bufs + idx * bsize;
+			/* Rewrite every field: the peer may have changed them. */
+			WRITE_ONCE(d->region, 0);
+			WRITE_ONCE(d->offset, q->buf_offset + idx * bsize);
+		}
+		chunk = min(cap, len - off);
+		skb_copy_bits(skb, off, buf, chunk);
 		off += chunk;
-		/* Rewrite every field: the peer may have changed them. */
-		WRITE_ONCE(d->region, 0);
-		WRITE_ONCE(d->offset, q->buf_offset + idx * bsize);
 		WRITE_ONCE(d->length, chunk);
 		WRITE_ONCE(d->flags, off < len ? MEMIF_DESC_FLAG_NEXT : 0);
-		slot++;
+		n++;
 	}
-	q->cursor = slot;
+	return n;
+}
+
+/* Publish our cursor: descriptors and data before the index. */
+static void memif_tx_publish(struct memif_queue *q)
+{
+	if (memif_is_server(q->mdev))	/* Pairs with the client's acquire. */
+		smp_store_release(&q->ring->tail, q->cursor);
+	else				/* Pairs with the server's acquire. */
+		smp_store_release(&q->ring->head, q->cursor);
 }
 
 /**
@@ -132,9 +192,9 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	u16 qid = skb_get_queue_mapping(skb);
 	struct memif_queue *q = &m->txq[qid];
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qid);
-	u32 bsize = m->cfg.buffer_size;
-	u32 need, free, max;
+	u32 free, max;
 	unsigned int len;
+	int n;
 
 	/* Pairs with the release in memif_datapath_start(). */
 	if (unlikely(!smp_load_acquire(&m->live) || qid >= READ_ONCE(m->n_tx)))
@@ -142,28 +202,35 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		goto drop;
 	len = skb->len;
-	need = DIV_ROUND_UP(len, bsize);
-	if (unlikely(!len || len > MEMIF_MAX_FRAME || need > (u32)q->mask + 1))
+	if (unlikely(!len || len > MEMIF_MAX_FRAME))
 		goto drop;
 
 	free = memif_tx_free(q);
 	if (unlikely(free == U32_MAX)) {
-		memif_ctrl_fault(m, "tail out of range on a C2S ring");
+		memif_ctrl_fault(m, "index out of range on a tx ring");
 		goto drop;
 	}
-	if (unlikely(free < need)) {
+	n = memif_tx_copy(q, skb, free);
+	if (unlikely(n < 0)) {
+		memif_ctrl_fault(m, "bad descriptor on a tx ring");
+		goto drop;
+	}
+	if (unlikely(!n)) {
+		/* Even an empty ring cannot hold it. */
+		if (free == (u32)q->mask + 1)
+			goto drop;
 		netif_tx_stop_queue(txq);
 		memif_tx_start_timer(q);
+		/* Frames published with xmit_more wait for this kick. */
+		memif_tx_kick(q);
 		return NETDEV_TX_BUSY;
 	}
-
-	memif_tx_copy(q, skb, bsize);
-	/* Publish the frame: descriptors and data before head. */
-	smp_store_release(&q->ring->head, q->cursor);
+	q->cursor += n;
+	memif_tx_publish(q);
 	memif_stats_add(&q->stats, 1, len, 0, 0);
 
-	max = memif_tx_max_slots(m);
-	if (free - need < max) {
+	max = memif_tx_max_slots(q);
+	if (free - n < max) {
 		netif_tx_stop_queue(txq);
 		/* The peer may have returned slots since we looked. */
 		free = memif_tx_free(q);
@@ -180,5 +247,8 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 drop:
 	memif_stats_add(&q->stats, 0, 0, 1, 0);
 	dev_kfree_skb_any(skb);
+	/* Pairs with the release in memif_datapath_start(): ring is set. */
+	if (smp_load_acquire(&m->live) && !netdev_xmit_more())
+		memif_tx_kick(q);
 	return NETDEV_TX_OK;
 }
