@@ -99,3 +99,14 @@ memif_testpmd() {
 	testpmd_start "$@"
 	testpmd_wait_ready "$name" 60 || bail "testpmd $name did not start"
 }
+
+# no_errors NS DEV [NS DEV...]: no rx or tx errors on any of them.
+no_errors() {
+	local n
+	while [ "$#" -ge 2 ]; do
+		n=$(ip -n "$1" -j -s link show dev "$2" |
+			jq '.[0].stats64 | .rx.errors + .tx.errors')
+		[ "$n" = 0 ] || { log "$1/$2: $n errors"; return 1; }
+		shift 2
+	done
+}

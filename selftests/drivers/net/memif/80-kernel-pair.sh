@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Kernel to kernel: a memif server (master) in netns a and a client
+# (slave) in netns b on one socket: ping, iperf3 both ways, SHA-256 end to
+# end; MTU 9000 over chained 2048-byte buffers; two queues each way.  The
+# socket file exists while the server is up and is gone after.
+#
+#   ns a: m0 (server, id 7) ==[/run/k.sock]== s0 (client, id 7) :ns b
+
+source "$(dirname "$0")/memif_lib.sh"
+
+require_root
+require_cmd ip jq ping iperf3 python3 ethtool
+require_memif_ko
+require_memifctl
+
+SOCK=/run/k.sock
+
+pair() {
+	ns_exec a "$MEMIFCTL" add m0 role master socket "$SOCK" id 7 "$@" &&
+		ns_exec b "$MEMIFCTL" add s0 role slave socket "$SOCK" id 7 "$@" &&
+		link_up a m0 10.9.0.1/24 && link_up b s0 10.9.0.2/24 &&
+		wait_carrier a m0 1 10 && wait_carrier b s0 1 10
+}
+
+unpair() {
+	ip -n a link del dev m0 2>/dev/null
+	ip -n b link del dev s0 2>/dev/null
+}
+
+ktap_plan 19
+
+memif_load
+ns_create a b
+check "server in a, client in b: both carriers on" pair
+check "the server listens on $SOCK" test -S "$SOCK"
+check "the client sees the server's link name" \
+	test "$(memif_json b s0 peer_name)" = m0
+check "the server sees the client's link name" \
+	test "$(memif_json a m0 peer_name)" = s0
+check "ping -c 100 -i 0.02: 0% loss" \
+	ns_exec b ping -c 100 -i 0.02 -W 2 -q 10.9.0.1
+check "iperf3 TCP b -> a" iperf3_run a 10.9.0.1 b -t 3
+check "iperf3 TCP a -> b" iperf3_run a 10.9.0.1 b -t 3 -R
+check "8 MB over TCP, SHA-256 intact" tcp_sha_check a 10.9.0.1 b 8000000
+check "no errors on either side" no_errors a m0 b s0
+unpair
+check "the socket file is gone with the server" \
+	wait_for "[ ! -e $SOCK ]" 5
+
+check "MTU 9000 over 2048-byte buffers" pair buffer-size 2048
+ip -n a link set dev m0 mtu 9000
+ip -n b link set dev s0 mtu 9000
+check "ping with an 8972-byte payload, no fragmentation" \
+	ns_exec b ping -c 20 -i 0.05 -W 2 -M "do" -s 8972 -p 5a 10.9.0.1
+check "iperf3 TCP at MTU 9000" iperf3_run a 10.9.0.1 b -t 3
+check "8 MB at MTU 9000, SHA-256 intact" tcp_sha_check a 10.9.0.1 b 8000000
+unpair
+
+check "two queues each way" pair queues 2
+check "two rings each way negotiated" \
+	test "$(memif_json b s0 c2s_rings)/$(memif_json b s0 s2c_rings)" = 2/2
+both_ways() {
+	iperf3_run a 10.9.0.1 b "$@" && iperf3_run a 10.9.0.1 b "$@" -R
+}
+
+# both_rings NS DEV: DEV sent more than 100 packets on each of its 2 rings
+both_rings() {
+	[ "$(ethtool_stat "$1" "$2" tx_queue_0_packets)" -gt 100 ] &&
+		[ "$(ethtool_stat "$1" "$2" tx_queue_1_packets)" -gt 100 ]
+}
+
+check "iperf3 16 streams each way" both_ways -t 3 -P 16
+check "client sent on both rings" both_rings b s0
+check "server sent on both rings" both_rings a m0
+
+ktap_finished
