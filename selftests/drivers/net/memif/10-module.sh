@@ -43,7 +43,7 @@ field() {
 		{ log "$1 $2 = $(memif_json - "$1" "$2"), want $3"; return 1; }
 }
 
-ktap_plan 30
+ktap_plan 35
 
 check "insmod memif.ko" insmod "$MEMIF_KO"
 defer memif_unload
@@ -110,6 +110,22 @@ bad "kernel: 256 queues" "at most 255 queues" nl bad txq=256 rxq=256
 bad "kernel: region over 4 GiB" "4 GiB" nl bad log2=14 bsize=65535 txq=8 rxq=8
 bad "kernel: read-only attribute" "EINVAL" nl bad state=3
 bad "kernel: existing name" "EEXIST" nl memif0
+
+# In a user namespace of its own, root may create links in its own netns,
+# but not make the kernel connect to or create a file in the host's /.
+userns_memifctl() {
+	unshare -Urn "$MEMIFCTL" "$@"
+}
+bad "user namespace: a socket path is refused" \
+	"needs CAP_NET_ADMIN in the initial user namespace" \
+	userns_memifctl add u0 socket /run/u0.sock
+bad "user namespace: the default socket path too" \
+	"needs CAP_NET_ADMIN in the initial user namespace" \
+	userns_memifctl add u0
+check "user namespace: an abstract socket is fine" \
+	unshare -Urn sh -c "$MEMIFCTL add u0 socket @u0 && ip link show dev u0"
+check "role server (master) is accepted" memifctl add srv role master socket @srv id 2
+check "and reported as server" test "$(memif_json - srv role)" = server
 
 check "rmmod with links present" rmmod memif
 check "links are gone with the module" test "$(ip -o link | grep -c memif)" = 0
