@@ -38,8 +38,14 @@ if ! shellcheck -x scripts/*.sh .ci/run selftests/run.sh selftests/vm/*.sh \
 fi
 
 echo "lint: W=1 and sparse"
-make -C "$KDIR" M="$PWD" clean >/dev/null
-out=$(make -C "$KDIR" M="$PWD" W=1 C=2 modules 2>&1) || rc=1
+# A private copy, rebuilt from scratch: the module in the tree stays as it is.
+tree=$PWD/build/lint-tree
+rm -rf "$tree"
+mkdir -p "$tree/drivers/net/memif"
+cp -r Kbuild include "$tree"/
+cp drivers/net/memif/Makefile drivers/net/memif/*.[ch] "$tree/drivers/net/memif/"
+rm -f "$tree"/drivers/net/memif/*.mod.c
+out=$(make -C "$KDIR" M="$tree" W=1 C=2 MEMIF_DRV_VERSION=lint modules 2>&1) || rc=1
 if grep -E "warning:|error:" <<<"$out"; then
 	rc=1
 fi

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Server side listening sockets.  All server links that use the same
- * socket share one listener, as with VPP and libmemif: it exists while at
- * least one of them is up, lives in the network namespace where the first
- * of them was created, and its socket file is removed with it.
+ * Server side listening sockets.  All server links that were created in
+ * the same network namespace and use the same socket share one listener,
+ * as with VPP and libmemif: it exists while at least one of them is up,
+ * lives in that namespace, and its socket file is removed with it.
  *
  * A connection is the listener's until the client's INIT names an
  * interface id: the listener sends HELLO at once, then hands the
@@ -209,11 +209,15 @@ static struct memif_listener *memif_listener_find(struct net *net,
 {
 	struct memif_listener *l;
 
-	list_for_each_entry(l, &memif_listeners, node) {
-		/* Abstract names are per namespace, paths are not. */
-		if (!strcmp(l->path, path) && (path[0] != '@' || l->net == net))
+	/* Per namespace even for paths: the listener's socket, and the
+	 * connections it accepts, live in @net and must go with it, which
+	 * the pernet pre_exit hook ensures by detaching every link born
+	 * there.  Links born elsewhere get their own listener (and find the
+	 * path in use).
+	 */
+	list_for_each_entry(l, &memif_listeners, node)
+		if (l->net == net && !strcmp(l->path, path))
 			return l;
-	}
 	return NULL;
 }
 
