@@ -72,7 +72,7 @@ static void memif_pending_close(struct memif_listener *l,
 		strscpy(msg.disconnect.string, reason,
 			sizeof(msg.disconnect.string));
 		memif_socket_send(p->sock, &msg, NULL);
-		net_info_ratelimited("memif: %s: refused a client: %s\n",
+		net_info_ratelimited("%s: refused a client: %s\n",
 				     l->path, reason);
 	}
 	kernel_sock_shutdown(p->sock, SHUT_RDWR);
@@ -113,7 +113,7 @@ static void memif_listener_accept(struct memif_listener *l)
 		p = l->n_pending < MEMIF_MAX_PENDING ?
 		    kzalloc(sizeof(*p), GFP_KERNEL) : NULL;
 		if (!p) {
-			net_info_ratelimited("memif: %s: too many clients waiting\n",
+			net_info_ratelimited("%s: too many clients waiting\n",
 					     l->path);
 			sock_release(sock);
 			continue;

@@ -51,6 +51,38 @@ static int memif_socket_addr(const char *path, struct sockaddr_un *sun)
 	return offsetof(struct sockaddr_un, sun_path) + len + 1;
 }
 
+/* A new socket in @net, and in @sun and @len the address of @path. */
+static struct socket *memif_socket_create(struct net *net, const char *path,
+					  struct sockaddr_un *sun, int *len)
+{
+	struct socket *sock;
+	int err;
+
+	*len = memif_socket_addr(path, sun);
+	if (*len < 0)
+		return ERR_PTR(*len);
+	err = sock_create_kern(net, AF_UNIX, SOCK_SEQPACKET, 0, &sock);
+	return err ? ERR_PTR(err) : sock;
+}
+
+/* A new socket in @net, connected to @path without waiting. */
+static struct socket *memif_socket_dial(struct net *net, const char *path)
+{
+	struct sockaddr_un sun;
+	struct socket *sock;
+	int len, err;
+
+	sock = memif_socket_create(net, path, &sun, &len);
+	if (IS_ERR(sock))
+		return sock;
+	err = kernel_connect(sock, (struct sockaddr *)&sun, len, O_NONBLOCK);
+	if (err) {
+		sock_release(sock);
+		return ERR_PTR(err);
+	}
+	return sock;
+}
+
 /**
  * memif_socket_connect() - connect a control socket to a server
  * @net: network namespace to create the socket in
@@ -62,22 +94,11 @@ static int memif_socket_addr(const char *path, struct sockaddr_un *sun)
 struct socket *memif_socket_connect(struct net *net, const char *path,
 				    struct memif_dev *owner)
 {
-	struct sockaddr_un sun;
-	struct socket *sock;
-	int len, err;
+	struct socket *sock = memif_socket_dial(net, path);
 
-	len = memif_socket_addr(path, &sun);
-	if (len < 0)
-		return ERR_PTR(len);
-	err = sock_create_kern(net, AF_UNIX, SOCK_SEQPACKET, 0, &sock);
-	if (err)
-		return ERR_PTR(err);
-	err = kernel_connect(sock, (struct sockaddr *)&sun, len, O_NONBLOCK);
-	if (err) {
-		sock_release(sock);
-		return ERR_PTR(err);
-	}
-	memif_socket_hook(sock, owner, memif_socket_event, &owner->sk_saved);
+	if (!IS_ERR(sock))
+		memif_socket_hook(sock, owner, memif_socket_event,
+				  &owner->sk_saved);
 	return sock;
 }
 
@@ -269,10 +290,9 @@ static int memif_socket_unlink(struct vfsmount *mnt, struct dentry *dentry)
 /* Remove the socket file at @path if it is a socket nobody listens on. */
 static int memif_socket_unlink_stale(struct net *net, const char *path)
 {
-	struct sockaddr_un sun;
 	struct socket *probe;
 	struct path p;
-	int len, err;
+	int err;
 
 	err = kern_path(path, 0, &p);
 	if (err)
@@ -280,15 +300,13 @@ static int memif_socket_unlink_stale(struct net *net, const char *path)
 	err = -EADDRINUSE;
 	if (!S_ISSOCK(d_inode(p.dentry)->i_mode))
 		goto out;
-	len = memif_socket_addr(path, &sun);
-	if (sock_create_kern(net, AF_UNIX, SOCK_SEQPACKET, 0, &probe))
-		goto out;
-	err = kernel_connect(probe, (struct sockaddr *)&sun, len, O_NONBLOCK);
-	sock_release(probe);
-	if (err != -ECONNREFUSED) {
-		err = -EADDRINUSE;
+	probe = memif_socket_dial(net, path);
+	if (!IS_ERR(probe)) {
+		sock_release(probe);
 		goto out;
 	}
+	if (PTR_ERR(probe) != -ECONNREFUSED)
+		goto out;
 	err = memif_socket_unlink(p.mnt, p.dentry);
 out:
 	path_put(&p);
@@ -316,17 +334,14 @@ struct socket *memif_socket_listen(struct net *net, const char *path,
 	struct socket *sock;
 	int len, err;
 
-	len = memif_socket_addr(path, &sun);
-	if (len < 0)
-		return ERR_PTR(len);
 	if (path[0] != '@') {
 		err = memif_socket_unlink_stale(net, path);
 		if (err)
 			return ERR_PTR(err);
 	}
-	err = sock_create_kern(net, AF_UNIX, SOCK_SEQPACKET, 0, &sock);
-	if (err)
-		return ERR_PTR(err);
+	sock = memif_socket_create(net, path, &sun, &len);
+	if (IS_ERR(sock))
+		return sock;
 	err = kernel_bind(sock, (struct sockaddr *)&sun, len);
 	if (!err)
 		err = kernel_listen(sock, 64);

@@ -38,13 +38,38 @@ scenarios=(
 	"bad-type|unexpected message"
 )
 
-ktap_plan $((2 * ${#scenarios[@]} + 7))
+ktap_plan $((2 * ${#scenarios[@]} + 8))
+
+# bind_socket PATH [SECONDS]: bind (and listen on) a socket file, and
+# leave it behind (stale) or keep listening for SECONDS.
+bind_socket() {
+	python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind(sys.argv[1]); s.listen(1); time.sleep(float(sys.argv[2]))' "$1" "${2:-0}"
+}
+
+# can_connect PATH: somebody listens on PATH.
+can_connect() {
+	python3 -c 'import socket, sys
+socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET).connect(sys.argv[1])' "$1"
+}
 
 memif_load
 ns_create a
+bind_socket "$SOCK" 30 &
+busy=$!
+wait_for "[ -S $SOCK ]" 5
 memifctl add m0 role server socket "$SOCK" id 3
 link_up - m0 10.12.0.1/24
-check "the server listens" wait_for "[ -S $SOCK ]" 5
+check "a socket somebody listens on is left alone" wait_for \
+	"memif_json - m0 disc_reason | grep -q 'cannot listen: -EADDRINUSE'" 5
+ip link set dev m0 down
+kill "$busy"
+wait "$busy"
+rm -f "$SOCK"
+bind_socket "$SOCK"
+ip link set dev m0 up
+check "a stale socket file is replaced" wait_for "can_connect $SOCK" 5
 
 for s in "${scenarios[@]}"; do
 	check "${s%%|*}: refused with \"${s#*|}\"" refused "${s%%|*}" "${s#*|}"
