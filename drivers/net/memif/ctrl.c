@@ -31,6 +31,8 @@
 #include <linux/utsname.h>
 #include <net/net_namespace.h>
 
+#define MEMIF_REASON_NET_GONE "the namespace the link was created in is gone"
+
 /* Copy a peer's fixed-size name, NUL-terminated and printable. */
 static void memif_copy_name(char *dst, const u8 *src, size_t len)
 {
@@ -549,11 +551,11 @@ static void memif_client_connect(struct memif_dev *m)
 	net = net ? maybe_get_net(net) : NULL;
 	rcu_read_unlock();
 	if (!net) {
-		memif_set_reason(m, "local",
-				 "the namespace the link was created in is gone");
+		memif_set_reason(m, "local", MEMIF_REASON_NET_GONE);
 		return;
 	}
-	sock = memif_socket_connect(net, m->cfg.socket, m);
+	sock = memif_socket_connect(memif_socket_net(m->cfg.socket, net),
+				    m->cfg.socket, m);
 	put_net(net);
 	if (IS_ERR(sock)) {
 		snprintf(why, sizeof(why), "cannot connect: %pe", sock);
@@ -582,9 +584,10 @@ static void memif_server_listen(struct memif_dev *m)
 		return;
 	snprintf(why, sizeof(why), "cannot listen: %pe", ERR_PTR(err));
 	mutex_lock(&m->lock);
-	memif_set_reason(m, "local", why);
+	memif_set_reason(m, "local", err == -ENONET ? MEMIF_REASON_NET_GONE : why);
 	mutex_unlock(&m->lock);
-	mod_delayed_work(memif_wq, &m->timer_work, MEMIF_RETRY_INTERVAL);
+	if (err != -ENONET)
+		mod_delayed_work(memif_wq, &m->timer_work, MEMIF_RETRY_INTERVAL);
 }
 
 static void memif_ctrl_timer_work(struct work_struct *work)
@@ -674,9 +677,8 @@ void memif_ctrl_forget_net(struct memif_dev *m)
 	cancel_delayed_work_sync(&m->timer_work);
 	memif_listener_detach(m);
 	mutex_lock(&m->lock);
-	if (m->sock)
-		memif_disconnect(m, "the namespace the link was created in is gone",
-				 true);
+	/* Says why, whether connected or not; no retry succeeds now. */
+	memif_disconnect(m, MEMIF_REASON_NET_GONE, true);
 	mutex_unlock(&m->lock);
 }
 

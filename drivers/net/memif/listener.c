@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Server side listening sockets.  All server links that were created in
- * the same network namespace and use the same socket share one listener,
- * as with VPP and libmemif: it exists while at least one of them is up,
- * lives in that namespace, and its socket file is removed with it.
+ * Server side listening sockets.  All server links on the same socket
+ * share one listener, as with VPP and libmemif: it exists while at least
+ * one of them is up, and its socket file is removed with it.  An abstract
+ * name is per network namespace: links born in different namespaces
+ * have different listeners (see memif_socket_net()).
  *
  * A connection is the listener's until the client's INIT names an
  * interface id: the listener sends HELLO at once, then hands the
@@ -118,6 +119,8 @@ static void memif_listener_accept(struct memif_listener *l)
 			sock_release(sock);
 			continue;
 		}
+		if (l->path[0] == '@')
+			memif_socket_forget_net(sock);
 		p->sock = sock;
 		p->deadline = jiffies + MEMIF_HANDSHAKE_TIMEOUT;
 		list_add_tail(&p->node, &l->pending);
@@ -209,11 +212,11 @@ static struct memif_listener *memif_listener_find(struct net *net,
 {
 	struct memif_listener *l;
 
-	/* Per namespace even for paths: the listener's socket, and the
-	 * connections it accepts, live in @net and must go with it, which
-	 * the pernet pre_exit hook ensures by detaching every link born
-	 * there.  Links born elsewhere get their own listener (and find the
-	 * path in use).
+	/* Abstract listeners live in the namespace of the links they
+	 * serve, which were all born there: the pernet pre_exit hook
+	 * detaches them all, and the listener and the connections it
+	 * accepted go with the last one.  Path listeners live in the
+	 * initial namespace, shared by links from anywhere.
 	 */
 	list_for_each_entry(l, &memif_listeners, node)
 		if (l->net == net && !strcmp(l->path, path))
@@ -277,8 +280,8 @@ static void memif_listener_destroy(struct memif_listener *l)
 int memif_listener_attach(struct memif_dev *m)
 {
 	struct memif_listener *l;
+	struct net *net, *lnet;
 	struct memif_dev *o;
-	struct net *net;
 	int err = 0;
 
 	rcu_read_lock();
@@ -289,9 +292,10 @@ int memif_listener_attach(struct memif_dev *m)
 		return -ENONET;
 
 	mutex_lock(&memif_listeners_lock);
-	l = memif_listener_find(net, m->cfg.socket);
+	lnet = memif_socket_net(m->cfg.socket, net);
+	l = memif_listener_find(lnet, m->cfg.socket);
 	if (!l) {
-		l = memif_listener_create(net, m->cfg.socket);
+		l = memif_listener_create(lnet, m->cfg.socket);
 		if (IS_ERR(l)) {
 			err = PTR_ERR(l);
 			goto out;

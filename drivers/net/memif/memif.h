@@ -274,6 +274,8 @@ void memif_socket_hook(struct socket *sock, void *owner,
 void memif_socket_unhook(struct socket *sock, const struct memif_sk_saved *saved);
 void memif_socket_release(struct memif_dev *m);
 void memif_socket_adopt(struct memif_dev *m);
+struct net *memif_socket_net(const char *path, struct net *birth);
+void memif_socket_forget_net(struct socket *sock);
 int memif_socket_send(struct socket *sock, const struct memif_msg *msg,
 		      struct file *file);
 int memif_socket_recv(struct socket *sock, struct memif_msg *msg,

@@ -112,6 +112,46 @@ void memif_socket_adopt(struct memif_dev *m)
 }
 
 /**
+ * memif_socket_net() - the namespace a control socket is created in
+ * @path: socket path, or abstract name starting with '@'
+ * @birth: the namespace the link was created in
+ *
+ * An abstract name lives in a network namespace: the link's birthplace.
+ * A path does not (it is looked up in the initial mount namespace), and
+ * the initial namespace never goes away: af_unix creates a server's end
+ * of a connection in the client's namespace, holding a reference, so a
+ * client socket anywhere else would keep its namespace alive for as long
+ * as the connection lasts.
+ *
+ * Return: @birth or &init_net.
+ */
+struct net *memif_socket_net(const char *path, struct net *birth)
+{
+	return path[0] == '@' ? birth : &init_net;
+}
+
+/**
+ * memif_socket_forget_net() - make an accepted socket a kernel socket
+ * @sock: a connection accepted on an abstract socket
+ *
+ * Its namespace, the client's, is the listener's, which must be able to
+ * go away while the connection lasts: drop the reference af_unix took, as
+ * sockets the kernel creates hold none.  The pernet pre_exit hook closes
+ * every such socket of a dying namespace.
+ */
+void memif_socket_forget_net(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct net *net = sock_net(sk);
+
+	if (!sk->sk_net_refcnt)
+		return;
+	sock_inuse_add(net, -1);
+	sk->sk_net_refcnt = 0;
+	put_net_track(net, &sk->ns_tracker);
+}
+
+/**
  * memif_socket_hook() - have a socket call us when it has news
  * @sock: the socket
  * @owner: stored as sk_user_data for @cb
