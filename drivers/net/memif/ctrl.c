@@ -61,16 +61,8 @@ static void memif_datapath_start(struct memif_dev *m)
 	u16 i;
 
 	WRITE_ONCE(m->fault_reason, NULL);
-	for (i = 0; i < m->n_rx; i++) {
-		if (!memif_is_server(m)) {
-			memif_rx_refill_all(&m->rxq[i]);
-			continue;
-		}
-		/* We receive on C2S rings: interrupts on, nothing read yet. */
-		WRITE_ONCE(m->rxq[i].ring->flags, 0);
-		/* Pairs with the client's acquire of tail. */
-		smp_store_release(&m->rxq[i].ring->tail, 0);
-	}
+	for (i = 0; i < m->n_rx; i++)
+		memif_rx_start(&m->rxq[i]);
 	for (i = 0; i < m->n_tx && memif_is_server(m); i++)
 		/* Nothing sent yet; pairs with the client's acquire of tail. */
 		smp_store_release(&m->txq[i].ring->tail, 0);
@@ -114,14 +106,6 @@ static void memif_datapath_stop(struct memif_dev *m)
 	m->datapath_up = false;
 }
 
-static void memif_send_disconnect(struct memif_dev *m, const char *reason)
-{
-	struct memif_msg msg = { .type = MEMIF_MSG_DISCONNECT };
-
-	strscpy(msg.disconnect.string, reason, sizeof(msg.disconnect.string));
-	memif_socket_send(m->sock, &msg, NULL);
-}
-
 static void memif_free_queues_irq(struct memif_queue *qs, u16 n)
 {
 	u16 i;
@@ -146,7 +130,7 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 	memif_datapath_stop(m);
 	if (m->sock) {
 		if (tell && reason)
-			memif_send_disconnect(m, reason);
+			memif_socket_send_disconnect(m->sock, reason);
 		memif_socket_release(m);
 	}
 	memif_free_queues_irq(m->txq, m->dev->num_tx_queues);

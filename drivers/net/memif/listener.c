@@ -66,13 +66,9 @@ static void memif_listener_event(struct sock *sk)
 static void memif_pending_close(struct memif_listener *l,
 				struct memif_pending *p, const char *reason)
 {
-	struct memif_msg msg = { .type = MEMIF_MSG_DISCONNECT };
-
 	memif_socket_unhook(p->sock, &p->saved);
 	if (reason) {
-		strscpy(msg.disconnect.string, reason,
-			sizeof(msg.disconnect.string));
-		memif_socket_send(p->sock, &msg, NULL);
+		memif_socket_send_disconnect(p->sock, reason);
 		net_info_ratelimited("%s: refused a client: %s\n",
 				     l->path, reason);
 	}

@@ -257,6 +257,26 @@ static inline bool memif_is_server(const struct memif_dev *m)
 	return m->cfg.role == MEMIF_ROLE_SERVER;
 }
 
+/* A server's view of a client's descriptor: where its buffer is and, in
+ * @len, its length; NULL unless the whole buffer lies inside a region.
+ * Each field is read once.
+ */
+static inline u8 *memif_desc_buf(const struct memif_dev *m,
+				 const struct memif_desc *d, u32 *len)
+{
+	u16 region = READ_ONCE(d->region);
+	u32 off = READ_ONCE(d->offset);
+	const struct memif_region *r;
+
+	*len = READ_ONCE(d->length);
+	if (region >= m->n_regions || !*len)
+		return NULL;
+	r = &m->regions[region];
+	if ((u64)off + *len > r->size)
+		return NULL;
+	return r->base + off;
+}
+
 /* ctrl.c */
 void memif_ctrl_init(struct memif_dev *m);
 int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
@@ -278,6 +298,7 @@ struct net *memif_socket_net(const char *path, struct net *birth);
 void memif_socket_forget_net(struct socket *sock);
 int memif_socket_send(struct socket *sock, const struct memif_msg *msg,
 		      struct file *file);
+int memif_socket_send_disconnect(struct socket *sock, const char *reason);
 int memif_socket_recv(struct socket *sock, struct memif_msg *msg,
 		      struct file **file);
 struct socket *memif_socket_listen(struct net *net, const char *path,
@@ -316,7 +337,7 @@ bool memif_ring_cookies_ok(struct memif_dev *m);
 /* rx.c */
 int memif_rx_poll(struct napi_struct *napi, int budget);
 void memif_rx_irq(struct memif_queue *q);
-void memif_rx_refill_all(struct memif_queue *q);
+void memif_rx_start(struct memif_queue *q);
 
 /* tx.c */
 netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev);

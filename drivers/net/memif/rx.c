@@ -46,36 +46,13 @@ static const u8 *memif_rx_buf(const struct memif_queue *q, u32 idx, u32 *len)
 {
 	const struct memif_desc *d = &q->ring->desc[idx];
 	const struct memif_dev *m = q->mdev;
-	u32 l = READ_ONCE(d->length), off;
-	const struct memif_region *r;
-	u16 region;
 
-	if (!l)
+	if (memif_is_server(m))
+		return memif_desc_buf(m, d, len);
+	*len = READ_ONCE(d->length);
+	if (!*len || *len > m->cfg.buffer_size)
 		return NULL;
-	*len = l;
-	if (!memif_is_server(m)) {
-		if (l > m->cfg.buffer_size)
-			return NULL;
-		return q->bufs + idx * m->cfg.buffer_size;
-	}
-	region = READ_ONCE(d->region);
-	off = READ_ONCE(d->offset);
-	if (region >= m->n_regions)
-		return NULL;
-	r = &m->regions[region];
-	if ((u64)off + l > r->size)
-		return NULL;
-	return r->base + off;
-}
-
-/**
- * memif_rx_refill_all() - hand every buffer of an S2C ring to the peer
- * @q: the queue, freshly connected
- */
-void memif_rx_refill_all(struct memif_queue *q)
-{
-	/* The descriptors were written before: publish them. */
-	smp_store_release(&q->ring->head, (u16)(q->cursor + q->mask + 1));
+	return q->bufs + idx * m->cfg.buffer_size;
 }
 
 /* Frame length of the chain at @slot, or a negative errno. */
@@ -162,8 +139,9 @@ drop:
  * lengths into them) and publishes head one ring ahead of its cursor; a
  * server publishes its cursor as tail.
  */
-static void memif_rx_refill(struct memif_queue *q, u16 from, u32 bsize)
+static void memif_rx_refill(struct memif_queue *q, u16 from)
 {
+	u32 bsize = q->mdev->cfg.buffer_size;
 	u16 slot;
 
 	if (memif_is_server(q->mdev)) {
@@ -182,7 +160,20 @@ static void memif_rx_refill(struct memif_queue *q, u16 from, u32 bsize)
 }
 
 /**
- * memif_rx_poll() - NAPI poll of one S2C ring
+ * memif_rx_start() - ready an rx ring of a new connection
+ * @q: the queue, its cursor at the start
+ *
+ * Turns interrupts on and hands the peer what it may use: a client every
+ * buffer, a server an empty ring (tail at the cursor).
+ */
+void memif_rx_start(struct memif_queue *q)
+{
+	WRITE_ONCE(q->ring->flags, 0);
+	memif_rx_refill(q, q->cursor);
+}
+
+/**
+ * memif_rx_poll() - NAPI poll of one rx ring
  * @napi: the queue's NAPI context
  * @budget: at most this many frames
  *
@@ -243,7 +234,7 @@ next:
 		avail -= n;
 	}
 	if (q->cursor != start)
-		memif_rx_refill(q, start, m->cfg.buffer_size);
+		memif_rx_refill(q, start);
 	if (unlikely(errors))
 		memif_ctrl_fault(m, "bad descriptor on an rx ring");
 	memif_stats_add(&q->stats, pkts, bytes, drops, errors);

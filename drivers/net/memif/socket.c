@@ -257,6 +257,21 @@ int memif_socket_send(struct socket *sock, const struct memif_msg *msg,
 }
 
 /**
+ * memif_socket_send_disconnect() - tell the peer why we hang up
+ * @sock: control socket
+ * @reason: NUL-terminated, cut to what the message holds
+ *
+ * Return: 0 or a negative errno.
+ */
+int memif_socket_send_disconnect(struct socket *sock, const char *reason)
+{
+	struct memif_msg msg = { .type = MEMIF_MSG_DISCONNECT };
+
+	strscpy(msg.disconnect.string, reason, sizeof(msg.disconnect.string));
+	return memif_socket_send(sock, &msg, NULL);
+}
+
+/**
  * memif_socket_recv() - receive one control message without blocking
  * @sock: control socket
  * @msg: where to put it

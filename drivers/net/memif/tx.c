@@ -114,24 +114,6 @@ static void memif_tx_kick(struct memif_queue *q)
 		queue_work(system_highpri_wq, &q->kick_work);
 }
 
-/* Where a server may write into slot @d, and how much; NULL if bad. */
-static u8 *memif_tx_server_buf(const struct memif_queue *q,
-			       const struct memif_desc *d, u32 *cap)
-{
-	const struct memif_dev *m = q->mdev;
-	u16 region = READ_ONCE(d->region);
-	u32 off = READ_ONCE(d->offset);
-	const struct memif_region *r;
-
-	*cap = READ_ONCE(d->length);
-	if (region >= m->n_regions || !*cap)
-		return NULL;
-	r = &m->regions[region];
-	if ((u64)off + *cap > r->size)
-		return NULL;
-	return r->base + off;
-}
-
 /* Copy @skb into the ring from our cursor on, using at most @free slots.
  * Return: the slots used, 0 if the frame does not fit, -EINVAL when a
  * client's descriptor is bad.  Nothing is published.
@@ -151,7 +133,8 @@ static int memif_tx_copy(struct memif_queue *q, struct sk_buff *skb, u32 free)
 		if (n == free)
 			return 0;
 		if (server) {
-			buf = memif_tx_server_buf(q, d, &cap);
+			/* The client's empty buffer: its length is the room. */
+			buf = memif_desc_buf(q->mdev, d, &cap);
 			if (!buf)
 				return -EINVAL;
 		} else {
