@@ -29,6 +29,8 @@ static const struct nla_policy memif_policy[IFLA_MEMIF_MAX + 1] = {
 	[IFLA_MEMIF_NUM_S2C_RINGS]	= { .type = NLA_REJECT },
 	[IFLA_MEMIF_NUM_C2S_RINGS]	= { .type = NLA_REJECT },
 	[IFLA_MEMIF_RUN_LOG2_RING_SIZE]	= { .type = NLA_REJECT },
+	[IFLA_MEMIF_REGIONS]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_RINGS]		= { .type = NLA_REJECT },
 };
 
 /* A path is resolved by the kernel with full privileges in the initial

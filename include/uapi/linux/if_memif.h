@@ -19,8 +19,15 @@
  * or fewer if the server's limits are lower.
  *
  * A request with an invalid value creates nothing and returns an error
- * with an extended ack message that names the problem.  Settings cannot be
- * changed after creation (RTM_NEWLINK on an existing memif link is refused).
+ * with an extended ack message that names the problem.
+ *
+ * RTM_NEWLINK on an existing memif link (`ip link set DEV type memif ...`)
+ * changes the settings it gives, and only those, while the link is
+ * administratively down; it is refused with EBUSY while the link is up.
+ * IFLA_MEMIF_MODE cannot be changed (the device type depends on it): it
+ * is refused with EOPNOTSUPP unless it repeats the current mode.  An empty
+ * IFLA_MEMIF_SECRET removes the secret.  The ring size and buffer size can
+ * also be changed with ethtool -G (rx/tx, rx-buf-len) while down.
  *
  * IFLA_MEMIF_ROLE: u8, enum memif_role.  Default MEMIF_ROLE_CLIENT.
  *
@@ -70,6 +77,28 @@
  *	in each direction while connected.
  * IFLA_MEMIF_RUN_LOG2_RING_SIZE: u8, the negotiated ring size, while
  *	connected.
+ * IFLA_MEMIF_REGIONS: nested, while connected: one IFLA_MEMIF_REGION_ENTRY
+ *	(nested) per shared memory region, with
+ *	IFLA_MEMIF_REGION_INDEX: u16, the region's index in descriptors;
+ *	IFLA_MEMIF_REGION_SIZE: u64, its size in bytes.
+ * IFLA_MEMIF_RINGS: nested, while connected: one IFLA_MEMIF_RING_ENTRY
+ *	(nested) per ring in use, C2S rings first, each with
+ *	IFLA_MEMIF_RING_DIR: u8, enum memif_ring_dir;
+ *	IFLA_MEMIF_RING_QUEUE: u16, the queue index in that direction;
+ *	IFLA_MEMIF_RING_LOG2_SIZE: u8, log2 of its number of slots;
+ *	IFLA_MEMIF_RING_BUFFER_SIZE: u32, bytes per buffer, reported by
+ *	clients only (a server does not know how a client divides its
+ *	regions into buffers);
+ *	IFLA_MEMIF_RING_REGION: u16 and IFLA_MEMIF_RING_OFFSET: u32, where
+ *	the ring header is;
+ *	IFLA_MEMIF_RING_HEAD, IFLA_MEMIF_RING_TAIL: u16, the ring's indexes
+ *	as read from shared memory when the dump was made;
+ *	IFLA_MEMIF_RING_FLAGS: u16, the ring's flags word:
+ *	MEMIF_RING_FLAG_INT_MASKED set while the receiver polls and wants no
+ *	interrupts.
+ *	On every ring the client advances head and the server advances tail:
+ *	on a C2S ring head - tail is what the server has yet to receive, on
+ *	an S2C ring it is the number of empty buffers the client offers.
  *
  * Terms: server = master, client = slave, C2S (client to server) = S2M,
  * S2C (server to client) = M2S, as VPP and libmemif call them.
@@ -89,6 +118,8 @@
 #define MEMIF_BUFFER_SIZE_MIN		128
 #define MEMIF_BUFFER_SIZE_MAX		65535
 #define MEMIF_MAX_QUEUES		255
+/* IFLA_MEMIF_RING_FLAGS: the receiver does not want interrupts. */
+#define MEMIF_RING_FLAG_INT_MASKED	0x1
 
 /**
  * enum memif_role - which end of the control channel a link is
@@ -130,6 +161,17 @@ enum memif_state {
 	__MEMIF_STATE_MAX
 };
 
+/**
+ * enum memif_ring_dir - direction of a ring
+ * @MEMIF_RING_C2S: client to server ("S2M" in VPP and libmemif)
+ * @MEMIF_RING_S2C: server to client ("M2S")
+ */
+enum memif_ring_dir {
+	MEMIF_RING_C2S = 0,
+	MEMIF_RING_S2C = 1,
+	__MEMIF_RING_DIR_MAX
+};
+
 enum {
 	IFLA_MEMIF_UNSPEC,
 	IFLA_MEMIF_ROLE,
@@ -147,9 +189,41 @@ enum {
 	IFLA_MEMIF_NUM_S2C_RINGS,
 	IFLA_MEMIF_NUM_C2S_RINGS,
 	IFLA_MEMIF_RUN_LOG2_RING_SIZE,
+	IFLA_MEMIF_REGIONS,
+	IFLA_MEMIF_RINGS,
 	__IFLA_MEMIF_MAX
 };
 
 #define IFLA_MEMIF_MAX (__IFLA_MEMIF_MAX - 1)
+
+/* Inside IFLA_MEMIF_REGIONS and IFLA_MEMIF_RINGS: the type of each entry. */
+#define IFLA_MEMIF_REGION_ENTRY	1
+#define IFLA_MEMIF_RING_ENTRY	1
+
+enum {
+	IFLA_MEMIF_REGION_UNSPEC,
+	IFLA_MEMIF_REGION_INDEX,
+	IFLA_MEMIF_REGION_SIZE,
+	IFLA_MEMIF_REGION_PAD,
+	__IFLA_MEMIF_REGION_MAX
+};
+
+#define IFLA_MEMIF_REGION_MAX (__IFLA_MEMIF_REGION_MAX - 1)
+
+enum {
+	IFLA_MEMIF_RING_UNSPEC,
+	IFLA_MEMIF_RING_DIR,
+	IFLA_MEMIF_RING_QUEUE,
+	IFLA_MEMIF_RING_LOG2_SIZE,
+	IFLA_MEMIF_RING_BUFFER_SIZE,
+	IFLA_MEMIF_RING_REGION,
+	IFLA_MEMIF_RING_OFFSET,
+	IFLA_MEMIF_RING_HEAD,
+	IFLA_MEMIF_RING_TAIL,
+	IFLA_MEMIF_RING_FLAGS,
+	__IFLA_MEMIF_RING_MAX
+};
+
+#define IFLA_MEMIF_RING_MAX (__IFLA_MEMIF_RING_MAX - 1)
 
 #endif /* _UAPI_LINUX_IF_MEMIF_H */
