@@ -8,12 +8,13 @@
 #   make demo          bring up a memif link against DPDK testpmd and ping
 #   make lint          checkpatch --strict, sparse (C=1) and W=1
 #
-# KDIR selects the kernel build tree.  By default: the running kernel's,
-# or, where that does not exist, the newest installed Debian headers that
-# match an installed Debian kernel image.
+# KVER selects the kernel to build for and to test on (scripts/kver.sh: by
+# default the running kernel if its headers are installed, else the newest
+# Debian 6.1 kernel installed); KDIR its build tree.
 
-KVER ?= $(shell uname -r)
+KVER ?= $(shell scripts/kver.sh)
 KDIR ?= $(shell scripts/kdir.sh $(KVER))
+export KVER
 PWD := $(CURDIR)
 
 all: module tools

@@ -35,8 +35,8 @@ Options:
                   when COMMAND itself succeeded
   --icount        deterministic-ish timing: -icount shift=0,sleep=off, 1 vCPU
   --quiet         do not copy the console to stdout
-  --kver VER      kernel to boot, /boot/vmlinuz-VER (default: \$KVER or the
-                  newest /boot/vmlinuz-* with modules in /lib/modules)
+  --kver VER      kernel to boot, /boot/vmlinuz-VER (default: \$KVER, else
+                  what scripts/kver.sh picks: the 6.1 lane on Debian 12)
   --kvm           use KVM instead of TCG (or MEMIF_VM_ACCEL=kvm)
   --cwd DIR       working directory in the guest (default: current one)
   --tmpfs-tmp     mount an empty tmpfs on /tmp (default: /tmp is the host's,
@@ -132,14 +132,7 @@ done
 
 # --- kernel ---------------------------------------------------------------
 if [ -z "$kver" ]; then
-	for img in $(find /boot -maxdepth 1 -name 'vmlinuz-*' | sort -rV); do
-		v=${img#/boot/vmlinuz-}
-		if [ -f "/lib/modules/$v/modules.dep" ]; then
-			kver=$v
-			break
-		fi
-	done
-	[ -n "$kver" ] || die "no /boot/vmlinuz-* with modules; apt-get install linux-image-amd64"
+	kver=$("$SELF_DIR/../../scripts/kver.sh") || die "no kernel to boot"
 fi
 kernel=/boot/vmlinuz-$kver
 moddir=/lib/modules/$kver
