@@ -207,8 +207,7 @@ static const char *memif_client_send_next(struct memif_dev *m)
 		msg.init.mode = m->cfg.mode;
 		strscpy(msg.init.secret, m->cfg.secret,
 			sizeof(msg.init.secret));
-		snprintf(msg.init.name, sizeof(msg.init.name), "Linux %s",
-			 init_utsname()->release);
+		memif_ctrl_app_name(msg.init.name, sizeof(msg.init.name));
 	} else if (k == 1) {
 		msg.type = MEMIF_MSG_ADD_REGION;
 		msg.add_region.index = 0;
@@ -625,6 +624,20 @@ out:
 	/* Outside our lock: the listener's lock comes first. */
 	if (listen)
 		memif_server_listen(m);
+}
+
+/**
+ * memif_ctrl_app_name() - our application name, as HELLO and INIT give it
+ * @name: where to put it
+ * @len: its size, more than 6: a long kernel release is cut
+ */
+void memif_ctrl_app_name(char *name, size_t len)
+{
+	static const char prefix[] = "Linux ";
+
+	memcpy(name, prefix, sizeof(prefix) - 1);
+	strscpy(name + sizeof(prefix) - 1, init_utsname()->release,
+		len - (sizeof(prefix) - 1));
 }
 
 /**

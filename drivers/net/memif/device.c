@@ -116,11 +116,20 @@ static void memif_get_drvinfo(struct net_device *dev,
 			      struct ethtool_drvinfo *info)
 {
 	struct memif_dev *m = netdev_priv(dev);
+	char full[sizeof(m->cfg.socket) + 11];
+	size_t len, room = sizeof(info->bus_info) - 1;
 
 	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
 	strscpy(info->version, MEMIF_DRV_VERSION, sizeof(info->version));
-	snprintf(info->bus_info, sizeof(info->bus_info), "%s:%u",
-		 m->cfg.socket, m->cfg.id);
+	/* socket:id, or ...:id with the end of a path too long to fit */
+	len = scnprintf(full, sizeof(full), "%s:%u", m->cfg.socket, m->cfg.id);
+	if (len <= room) {
+		strscpy(info->bus_info, full, sizeof(info->bus_info));
+	} else {
+		memcpy(info->bus_info, "...", 3);
+		strscpy(info->bus_info + 3, full + len - (room - 3),
+			sizeof(info->bus_info) - 3);
+	}
 }
 
 static const char * const memif_queue_stat_names[] = {

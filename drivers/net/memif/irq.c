@@ -201,7 +201,7 @@ void memif_irq_signal(struct memif_irq *irq)
 	struct msghdr mh = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
 
 	if (irq->efd) {
-		eventfd_signal(irq->efd, 1);
+		memif_eventfd_signal(irq->efd);
 		return;
 	}
 	if (irq->peer_end) {

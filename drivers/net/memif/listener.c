@@ -20,7 +20,6 @@
 #include "memif.h"
 
 #include <linux/slab.h>
-#include <linux/utsname.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -83,8 +82,7 @@ static void memif_listener_hello(struct socket *sock, u16 n_rx, u16 n_tx)
 {
 	struct memif_msg msg = { .type = MEMIF_MSG_HELLO };
 
-	snprintf(msg.hello.name, sizeof(msg.hello.name), "Linux %s",
-		 init_utsname()->release);
+	memif_ctrl_app_name(msg.hello.name, sizeof(msg.hello.name));
 	msg.hello.min_version = MEMIF_VERSION;
 	msg.hello.max_version = MEMIF_VERSION;
 	msg.hello.max_region = MEMIF_MAX_REGIONS - 1;

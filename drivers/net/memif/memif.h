@@ -5,6 +5,7 @@
 #ifndef _MEMIF_H
 #define _MEMIF_H
 
+#include "compat.h"
 #include "proto.h"
 
 #include <uapi/linux/if_memif.h>
@@ -296,6 +297,7 @@ static inline u8 *memif_desc_buf(const struct memif_dev *m,
 }
 
 /* ctrl.c */
+void memif_ctrl_app_name(char *name, size_t len);
 void memif_ctrl_init(struct memif_dev *m);
 int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
 		      const struct memif_msg_init *init, const char **reason);

@@ -335,7 +335,7 @@ static int memif_socket_unlink(struct vfsmount *mnt, struct dentry *dentry)
 	parent = dget_parent(dentry);
 	inode_lock_nested(d_inode(parent), I_MUTEX_PARENT);
 	if (dentry->d_parent == parent && !d_unhashed(dentry))
-		err = vfs_unlink(&init_user_ns, d_inode(parent), dentry, NULL);
+		err = memif_vfs_unlink(d_inode(parent), dentry);
 	inode_unlock(d_inode(parent));
 	dput(parent);
 	mnt_drop_write(mnt);
