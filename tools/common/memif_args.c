@@ -166,6 +166,21 @@ static int parse_value(struct memif_args *a, unsigned int bit,
 				MEMIF_SOCKET_MAX, len);
 			return -1;
 		}
+		/*
+		 * The kernel refuses these too; refusing them here keeps a
+		 * request that cannot succeed from being sent at all.
+		 */
+		if (val[0] != '/' && val[0] != '@') {
+			set_err(err, errlen,
+				"socket must be an absolute path or @name (got \"%s\")",
+				val);
+			return -1;
+		}
+		if (!strcmp(val, "@")) {
+			set_err(err, errlen,
+				"socket: the abstract name after '@' is empty");
+			return -1;
+		}
 		memcpy(a->socket, val, len + 1);
 		break;
 	case MEMIF_ARG_ID:
