@@ -191,7 +191,7 @@ check "ip link set dev pc type memif ring-size 512 (up): refused, says down" \
 check "pc unchanged and still connected" fields pc ring_size=1024 \
 	state=connected
 check "mode ethernet on an ip-mode link: refused" \
-	set_refused m0 "" mode ethernet
+	set_refused m0 "mode of a memif link cannot be changed" mode ethernet
 check "m0 still in ip mode" fields m0 mode=ip
 check "mode ip on an ip-mode link: accepted (it changes nothing)" \
 	ip link set dev m0 type memif mode ip
