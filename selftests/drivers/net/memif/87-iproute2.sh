@@ -98,7 +98,7 @@ set_bad() {
 	return 1
 }
 
-ktap_plan 38
+ktap_plan 40
 
 memif_load
 
@@ -154,6 +154,11 @@ refused "queues" '"queues" is for memifctl; with ip, give "numtxqueues N numrxqu
 check "ip link set with a bad option: the plugin refuses it" set_bad
 check "ip link set with a bad option: m0 unchanged" fields m0 ring_size=2048
 
+check "a socket with a blank: quoted in text, as it is in JSON" bash -c \
+	"ip link add sb type memif socket '/run/my memif.sock' &&
+	 ip -d link show sb | grep -qF 'socket \"/run/my memif.sock\" ' &&
+	 ip -j -d link show sb |
+		jq -e '.[0].linkinfo.info_data.socket == \"/run/my memif.sock\"' >/dev/null"
 check "role server (master)" bash -c \
 	"ip link add s1 type memif role master socket @ip87-s1 id 1 &&
 	 ip -j -d link show s1 | jq -e '.[0].linkinfo.info_data.role == \"server\"' >/dev/null"
@@ -195,5 +200,26 @@ check "mode ethernet on an ip-mode link: refused" \
 check "m0 still in ip mode" fields m0 mode=ip
 check "mode ip on an ip-mode link: accepted (it changes nothing)" \
 	ip link set dev m0 type memif mode ip
+
+# disc_reason DEV: why DEV's last connection ended, from ip -j -d
+disc_reason() {
+	ip -j -d link show dev "$1" | jq -r '.[0].linkinfo.info_data.disc_reason'
+}
+
+# reason_reported: with pc down, ps reports why in JSON, and in text as
+# one quoted word
+reason_reported() {
+	local r
+	ip link set dev pc down || return 1
+	# shellcheck disable=SC2016	# wait_for evaluates it
+	wait_for '[ "$(disc_reason ps)" != null ]' 10
+	r=$(disc_reason ps)
+	case "$r" in
+	local:\ *|peer:\ *) ;;
+	*) log "ps: disc_reason $r"; return 1 ;;
+	esac
+	text ps "disc-reason \"$r\" "
+}
+check "pc down: ps says why, in JSON and quoted in text" reason_reported
 
 ktap_finished
