@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: install what is needed (apt), build, run the host-side checks
-# (lint, memifctl's unit tests) and every selftest, each in its own QEMU
-# guest.  The last line is "N passed, N failed" over all of them.
+# (lint, memifctl's unit tests, the iproute2 plugin's command line checks)
+# and every selftest, each in its own QEMU guest.  The last line is
+# "N passed, N failed" over all of them.
 #
 # Arguments are passed to selftests/run.sh (e.g. test names).
 set -u
@@ -35,6 +36,7 @@ fi
 
 host_check lint scripts/lint.sh
 host_check memifctl-unit make -C tools/memifctl test
+host_check iproute2-plugin make -C tools/iproute2 test
 host_check vm-harness selftests/vm/test-harness.sh
 
 out=build/logs/selftests.out

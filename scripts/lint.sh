@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make lint: checkpatch --strict on every source file of the module and the
-# uapi header, sparse (C=2) and W=1 on the module.  Any finding fails.
+# uapi header, sparse (C=2) and W=1 on the module; checkpatch and -Werror
+# on the iproute2 plugin; shellcheck on the scripts.  Any finding fails.
 # checkpatch.pl comes from Debian's linux-source tarball, unpacked once
 # into build/.
 set -eu
@@ -31,9 +32,32 @@ if ! "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
 	rc=1
 fi
 
+# The iproute2 plugin and the parser built into it are userspace: there
+# is no BIT() and no <linux/compiler_attributes.h> to take __always_unused
+# and friends from.
+echo "lint: checkpatch --strict, tools/iproute2"
+if ! "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
+	--ignore FILE_PATH_CHANGES,BIT_MACRO,PREFER_DEFINED_ATTRIBUTE_MACRO \
+	-f tools/iproute2/*.[ch] tools/common/*.[ch]; then
+	rc=1
+fi
+
 echo "lint: shellcheck"
 if ! shellcheck -x scripts/*.sh .ci/run selftests/run.sh selftests/vm/*.sh \
-	selftests/vm/harness-tests/*.sh selftests/drivers/net/memif/*.sh; then
+	selftests/vm/harness-tests/*.sh selftests/drivers/net/memif/*.sh \
+	tools/iproute2/tests/*.sh; then
+	rc=1
+fi
+
+echo "lint: tools/iproute2 with -Wall -Wextra -Werror"
+# In a private copy, as the module below: the plugin in the tree stays.
+ttree=$PWD/build/lint-tools
+rm -rf "$ttree"
+mkdir -p "$ttree/tools"
+cp -r include "$ttree"/
+cp -r tools/common tools/iproute2 "$ttree/tools/"
+make -s -C "$ttree/tools/iproute2" clean
+if ! make -s -C "$ttree/tools/iproute2" WERROR=1; then
 	rc=1
 fi
 

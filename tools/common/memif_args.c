@@ -166,6 +166,21 @@ static int parse_value(struct memif_args *a, unsigned int bit,
 				MEMIF_SOCKET_MAX, len);
 			return -1;
 		}
+		/*
+		 * The kernel refuses these too; refusing them here keeps a
+		 * request that cannot succeed from being sent at all.
+		 */
+		if (val[0] != '/' && val[0] != '@') {
+			set_err(err, errlen,
+				"socket must be an absolute path or @name (got \"%s\")",
+				val);
+			return -1;
+		}
+		if (!strcmp(val, "@")) {
+			set_err(err, errlen,
+				"socket: the abstract name after '@' is empty");
+			return -1;
+		}
 		memcpy(a->socket, val, len + 1);
 		break;
 	case MEMIF_ARG_ID:
@@ -177,10 +192,14 @@ static int parse_value(struct memif_args *a, unsigned int bit,
 		}
 		break;
 	case MEMIF_ARG_SECRET:
+		/*
+		 * "" is a valid value: no secret.  It is how a change
+		 * request removes the secret of an existing link.
+		 */
 		len = strlen(val);
-		if (!len || len > MEMIF_SECRET_MAX) {
+		if (len > MEMIF_SECRET_MAX) {
 			set_err(err, errlen,
-				"secret must be 1 to %d bytes long (got %zu)",
+				"secret must be at most %d bytes long (got %zu)",
 				MEMIF_SECRET_MAX, len);
 			return -1;
 		}
