@@ -177,10 +177,14 @@ static int parse_value(struct memif_args *a, unsigned int bit,
 		}
 		break;
 	case MEMIF_ARG_SECRET:
+		/*
+		 * "" is a valid value: no secret.  It is how a change
+		 * request removes the secret of an existing link.
+		 */
 		len = strlen(val);
-		if (!len || len > MEMIF_SECRET_MAX) {
+		if (len > MEMIF_SECRET_MAX) {
 			set_err(err, errlen,
-				"secret must be 1 to %d bytes long (got %zu)",
+				"secret must be at most %d bytes long (got %zu)",
 				MEMIF_SECRET_MAX, len);
 			return -1;
 		}

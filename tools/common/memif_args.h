@@ -23,7 +23,7 @@
 #define MEMIF_ARG_QUEUES	(1u << 7)
 
 /*
- * struct memif_args - settings of a memif link to be created
+ * struct memif_args - settings of a memif link to be created or changed
  * @set: MEMIF_ARG_* bits of the fields below that were given; the
  *	others are zero and should be left to the kernel's defaults
  * @role: enum memif_role, for IFLA_MEMIF_ROLE
@@ -34,7 +34,8 @@
  * @buffer_size: for IFLA_MEMIF_BUFFER_SIZE
  * @queues: for both IFLA_NUM_TX_QUEUES and IFLA_NUM_RX_QUEUES
  * @socket: for IFLA_MEMIF_SOCKET, as given (a leading '@' included)
- * @secret: for IFLA_MEMIF_SECRET
+ * @secret: for IFLA_MEMIF_SECRET; may be "" (with MEMIF_ARG_SECRET set):
+ *	no secret, which removes the secret of an existing link
  */
 struct memif_args {
 	unsigned int set;
@@ -58,7 +59,9 @@ struct memif_args {
  *
  * Keywords: role, socket, id, secret, mode, ring-size, buffer-size,
  * queues.  Each may be given once.  Values are range checked against the
- * limits in <linux/if_memif.h>.
+ * limits in <linux/if_memif.h>.  The same words create a link and change
+ * one: the caller refuses what its request cannot change (the number of
+ * queues of an existing link, for one).
  *
  * Return: 0 on success, -1 on a usage error.
  */

@@ -128,9 +128,14 @@ static const struct tcase cases[] = {
 	  .want = { .set = MEMIF_ARG_SECRET,
 		    .secret = "12345678901234567890123" } },
 	{ .argv = { "secret", "123456789012345678901234", NULL }, .ret = -1,
-	  .err = "secret must be 1 to 23 bytes long (got 24)" },
-	{ .argv = { "secret", "", NULL }, .ret = -1,
-	  .err = "secret must be 1 to 23 bytes long (got 0)" },
+	  .err = "secret must be at most 23 bytes long (got 24)" },
+	/* "": no secret; given, so that a change removes the secret */
+	{ .argv = { "secret", "", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_SECRET, .secret = "" } },
+	{ .argv = { "secret", "", "id", "3", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_SECRET | MEMIF_ARG_ID, .id = 3 } },
+	{ .argv = { "secret", "", "secret", "x", NULL }, .ret = -1,
+	  .err = "\"secret\" given more than once" },
 	/* structure errors */
 	{ .argv = { "type", "memif", NULL }, .ret = -1,
 	  .err = "unknown option \"type\"" },
