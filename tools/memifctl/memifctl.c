@@ -42,6 +42,21 @@
 #define __aligned(x) __attribute__((aligned(x)))
 #endif
 
+/* One entry of IFLA_MEMIF_REGIONS. */
+struct link_region {
+	uint32_t have;			/* 1 << IFLA_MEMIF_REGION_* received */
+	uint16_t index;
+	uint64_t size;
+};
+
+/* One entry of IFLA_MEMIF_RINGS. */
+struct link_ring {
+	uint32_t have;			/* 1 << IFLA_MEMIF_RING_* received */
+	uint8_t dir, log2_size;
+	uint16_t queue, region, head, tail, flags;
+	uint32_t buffer_size, offset;
+};
+
 /* What a link dump tells about one link. */
 struct link {
 	int ifindex;
@@ -60,6 +75,9 @@ struct link {
 	uint16_t s2c_rings, c2s_rings;
 	uint32_t id, buffer_size;
 	char *socket, *peer_name, *peer_app, *disc_reason;
+	struct link_region *regions;
+	struct link_ring *rings;
+	size_t n_regions, n_rings;
 };
 
 struct link_list {
@@ -68,6 +86,7 @@ struct link_list {
 	bool memif_only;
 };
 
+/* Was attribute @attr received for @l (a link, region or ring)? */
 #define HAVE(l, attr) (!!((l)->have & (1u << (attr))))
 
 /* ------------------------------------------------------------------ */
@@ -245,7 +264,134 @@ static const enum mnl_attr_data_type memif_attr_type[IFLA_MEMIF_MAX + 1] = {
 	[IFLA_MEMIF_NUM_S2C_RINGS] = MNL_TYPE_U16,
 	[IFLA_MEMIF_NUM_C2S_RINGS] = MNL_TYPE_U16,
 	[IFLA_MEMIF_RUN_LOG2_RING_SIZE] = MNL_TYPE_U8,
+	[IFLA_MEMIF_REGIONS] = MNL_TYPE_NESTED,
+	[IFLA_MEMIF_RINGS] = MNL_TYPE_NESTED,
 };
+
+static const enum mnl_attr_data_type
+region_attr_type[IFLA_MEMIF_REGION_MAX + 1] = {
+	[IFLA_MEMIF_REGION_INDEX] = MNL_TYPE_U16,
+	[IFLA_MEMIF_REGION_SIZE] = MNL_TYPE_U64,
+};
+
+static const enum mnl_attr_data_type
+ring_attr_type[IFLA_MEMIF_RING_MAX + 1] = {
+	[IFLA_MEMIF_RING_DIR] = MNL_TYPE_U8,
+	[IFLA_MEMIF_RING_QUEUE] = MNL_TYPE_U16,
+	[IFLA_MEMIF_RING_LOG2_SIZE] = MNL_TYPE_U8,
+	[IFLA_MEMIF_RING_BUFFER_SIZE] = MNL_TYPE_U32,
+	[IFLA_MEMIF_RING_REGION] = MNL_TYPE_U16,
+	[IFLA_MEMIF_RING_OFFSET] = MNL_TYPE_U32,
+	[IFLA_MEMIF_RING_HEAD] = MNL_TYPE_U16,
+	[IFLA_MEMIF_RING_TAIL] = MNL_TYPE_U16,
+	[IFLA_MEMIF_RING_FLAGS] = MNL_TYPE_U16,
+};
+
+/* Number of entries of type @type directly inside @nest. */
+static size_t count_entries(const struct nlattr *nest, uint16_t type)
+{
+	const struct nlattr *a;
+	size_t n = 0;
+
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == type)
+			n++;
+	return n;
+}
+
+/*
+ * The valid attributes of one entry of IFLA_MEMIF_REGIONS or _RINGS in
+ * @tb (of @max + 1 slots); returns the bit mask of those found.  Others,
+ * from a newer kernel or malformed, are left out.
+ */
+static uint32_t parse_entry(const struct nlattr *entry,
+			    const enum mnl_attr_data_type *types,
+			    unsigned int max, const struct nlattr **tb)
+{
+	uint32_t have = 0;
+	unsigned int i;
+
+	parse_nested(entry, tb, max);
+	for (i = 1; i <= max; i++) {
+		if (types[i] != MNL_TYPE_UNSPEC && valid(tb[i], types[i]))
+			have |= 1u << i;
+		else
+			tb[i] = NULL;
+	}
+	return have;
+}
+
+static int parse_regions(const struct nlattr *nest, struct link *l)
+{
+	const struct nlattr *tb[IFLA_MEMIF_REGION_MAX + 1];
+	const struct nlattr *entry;
+	struct link_region *r;
+	size_t n;
+
+	n = count_entries(nest, IFLA_MEMIF_REGION_ENTRY);
+	free(l->regions);
+	l->regions = calloc(n ? n : 1, sizeof(*l->regions));
+	l->n_regions = 0;
+	if (!l->regions)
+		return -1;
+	mnl_attr_for_each_nested(entry, nest) {
+		if (mnl_attr_get_type(entry) != IFLA_MEMIF_REGION_ENTRY ||
+		    !valid(entry, MNL_TYPE_NESTED))
+			continue;
+		r = &l->regions[l->n_regions++];
+		r->have = parse_entry(entry, region_attr_type,
+				      IFLA_MEMIF_REGION_MAX, tb);
+		if (tb[IFLA_MEMIF_REGION_INDEX])
+			r->index = mnl_attr_get_u16(tb[IFLA_MEMIF_REGION_INDEX]);
+		if (tb[IFLA_MEMIF_REGION_SIZE])
+			r->size = mnl_attr_get_u64(tb[IFLA_MEMIF_REGION_SIZE]);
+	}
+	return 0;
+}
+
+static int parse_rings(const struct nlattr *nest, struct link *l)
+{
+	const struct nlattr *tb[IFLA_MEMIF_RING_MAX + 1];
+	const struct nlattr *entry;
+	struct link_ring *r;
+	size_t n;
+
+	n = count_entries(nest, IFLA_MEMIF_RING_ENTRY);
+	free(l->rings);
+	l->rings = calloc(n ? n : 1, sizeof(*l->rings));
+	l->n_rings = 0;
+	if (!l->rings)
+		return -1;
+	mnl_attr_for_each_nested(entry, nest) {
+		if (mnl_attr_get_type(entry) != IFLA_MEMIF_RING_ENTRY ||
+		    !valid(entry, MNL_TYPE_NESTED))
+			continue;
+		r = &l->rings[l->n_rings++];
+		r->have = parse_entry(entry, ring_attr_type,
+				      IFLA_MEMIF_RING_MAX, tb);
+		if (tb[IFLA_MEMIF_RING_DIR])
+			r->dir = mnl_attr_get_u8(tb[IFLA_MEMIF_RING_DIR]);
+		if (tb[IFLA_MEMIF_RING_QUEUE])
+			r->queue = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_QUEUE]);
+		if (tb[IFLA_MEMIF_RING_LOG2_SIZE])
+			r->log2_size =
+				mnl_attr_get_u8(tb[IFLA_MEMIF_RING_LOG2_SIZE]);
+		if (tb[IFLA_MEMIF_RING_BUFFER_SIZE])
+			r->buffer_size =
+				mnl_attr_get_u32(tb[IFLA_MEMIF_RING_BUFFER_SIZE]);
+		if (tb[IFLA_MEMIF_RING_REGION])
+			r->region = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_REGION]);
+		if (tb[IFLA_MEMIF_RING_OFFSET])
+			r->offset = mnl_attr_get_u32(tb[IFLA_MEMIF_RING_OFFSET]);
+		if (tb[IFLA_MEMIF_RING_HEAD])
+			r->head = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_HEAD]);
+		if (tb[IFLA_MEMIF_RING_TAIL])
+			r->tail = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_TAIL]);
+		if (tb[IFLA_MEMIF_RING_FLAGS])
+			r->flags = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_FLAGS]);
+	}
+	return 0;
+}
 
 static int parse_memif_data(const struct nlattr *nest, struct link *l)
 {
@@ -308,6 +454,14 @@ static int parse_memif_data(const struct nlattr *nest, struct link *l)
 		case IFLA_MEMIF_RUN_LOG2_RING_SIZE:
 			l->run_log2_ring_size = mnl_attr_get_u8(a);
 			break;
+		case IFLA_MEMIF_REGIONS:
+			if (parse_regions(a, l))
+				return -1;
+			break;
+		case IFLA_MEMIF_RINGS:
+			if (parse_rings(a, l))
+				return -1;
+			break;
 		}
 		l->have |= 1u << i;
 	}
@@ -322,6 +476,8 @@ static void link_free(struct link *l)
 	free(l->peer_name);
 	free(l->peer_app);
 	free(l->disc_reason);
+	free(l->regions);
+	free(l->rings);
 }
 
 static void link_list_free(struct link_list *list)
@@ -648,6 +804,37 @@ static unsigned long ring_size(uint8_t log2)
 	return log2 < 32 ? 1ul << log2 : 0;
 }
 
+static const char *ring_dir_str(const struct link_ring *r, char *buf,
+				size_t len)
+{
+	if (!HAVE(r, IFLA_MEMIF_RING_DIR))
+		return NULL;
+	return name_or_num(memif_ring_dir_name(r->dir), r->dir, buf, len);
+}
+
+/*
+ * Does link @l transmit on ring @r?  1 yes, 0 no (it receives), -1 not
+ * known.  A client transmits on C2S rings, a server on S2C rings.
+ */
+static int ring_is_tx(const struct link *l, const struct link_ring *r)
+{
+	if (!HAVE(l, IFLA_MEMIF_ROLE) || l->role >= __MEMIF_ROLE_MAX ||
+	    !HAVE(r, IFLA_MEMIF_RING_DIR) || r->dir >= __MEMIF_RING_DIR_MAX)
+		return -1;
+	return (l->role == MEMIF_ROLE_CLIENT) == (r->dir == MEMIF_RING_C2S);
+}
+
+/*
+ * The interrupt mode the receiver of ring @r asked for: with
+ * MEMIF_RING_FLAG_INT_MASKED it polls and the sender need not signal it.
+ */
+static const char *ring_int_mode(const struct link_ring *r)
+{
+	if (!HAVE(r, IFLA_MEMIF_RING_FLAGS))
+		return NULL;
+	return r->flags & MEMIF_RING_FLAG_INT_MASKED ? "polling" : "interrupt";
+}
+
 /* Length of the valid UTF-8 sequence at @s, 0 if there is none. */
 static size_t utf8_len(const unsigned char *s)
 {
@@ -711,10 +898,10 @@ static void put_safe(const char *str)
 	}
 }
 
-static void put_num(const char *label, bool have, unsigned long v)
+static void put_num(const char *label, bool have, unsigned long long v)
 {
 	if (have)
-		printf("%s%lu", label, v);
+		printf("%s%llu", label, v);
 	else
 		printf("%s?", label);
 }
@@ -723,6 +910,67 @@ static void put_str(const char *label, const char *s)
 {
 	fputs(label, stdout);
 	put_safe(s);
+}
+
+/*
+ *   regions:
+ *     0: size 16512
+ */
+static void print_regions_text(const struct link *l)
+{
+	const struct link_region *r;
+	size_t i;
+
+	if (!l->n_regions)
+		return;
+	puts("  regions:");
+	for (i = 0; i < l->n_regions; i++) {
+		r = &l->regions[i];
+		put_num("    ", HAVE(r, IFLA_MEMIF_REGION_INDEX), r->index);
+		put_num(": size ", HAVE(r, IFLA_MEMIF_REGION_SIZE), r->size);
+		putchar('\n');
+	}
+}
+
+/*
+ *   rings:
+ *     c2s queue 0 (tx): size 1024 buffer-size 2048 region 0 offset 0
+ *       head 1057 tail 33 flags 0x1 (polling)
+ *
+ * buffer-size only where the kernel knows it (a client).
+ */
+static void print_rings_text(const struct link *l)
+{
+	const struct link_ring *r;
+	char buf[32];
+	size_t i;
+	int tx;
+
+	if (!l->n_rings)
+		return;
+	puts("  rings:");
+	for (i = 0; i < l->n_rings; i++) {
+		r = &l->rings[i];
+		put_str("    ", ring_dir_str(r, buf, sizeof(buf)));
+		put_num(" queue ", HAVE(r, IFLA_MEMIF_RING_QUEUE), r->queue);
+		tx = ring_is_tx(l, r);
+		if (tx >= 0)
+			fputs(tx ? " (tx)" : " (rx)", stdout);
+		put_num(": size ", HAVE(r, IFLA_MEMIF_RING_LOG2_SIZE),
+			ring_size(r->log2_size));
+		if (HAVE(r, IFLA_MEMIF_RING_BUFFER_SIZE))
+			put_num(" buffer-size ", true, r->buffer_size);
+		put_num(" region ", HAVE(r, IFLA_MEMIF_RING_REGION), r->region);
+		put_num(" offset ", HAVE(r, IFLA_MEMIF_RING_OFFSET), r->offset);
+		putchar('\n');
+		put_num("      head ", HAVE(r, IFLA_MEMIF_RING_HEAD), r->head);
+		put_num(" tail ", HAVE(r, IFLA_MEMIF_RING_TAIL), r->tail);
+		if (HAVE(r, IFLA_MEMIF_RING_FLAGS))
+			printf(" flags 0x%x (%s)", r->flags, ring_int_mode(r));
+		else
+			fputs(" flags ?", stdout);
+		putchar('\n');
+	}
 }
 
 static void print_link_text(const struct link *l)
@@ -778,6 +1026,8 @@ static void print_link_text(const struct link *l)
 		put_str("  last disconnect: ", l->disc_reason);
 		putchar('\n');
 	}
+	print_regions_text(l);
+	print_rings_text(l);
 }
 
 /* A JSON string; invalid UTF-8 becomes U+FFFD, controls are escaped. */
@@ -854,11 +1104,11 @@ static void json_str(struct json_obj *o, const char *key, const char *val)
 }
 
 static void json_num(struct json_obj *o, const char *key, bool have,
-		     unsigned long v)
+		     unsigned long long v)
 {
 	json_key(o, key);
 	if (have)
-		printf("%lu", v);
+		printf("%llu", v);
 	else
 		fputs("null", stdout);
 }
@@ -867,6 +1117,59 @@ static void json_bool(struct json_obj *o, const char *key, bool have, bool v)
 {
 	json_key(o, key);
 	fputs(!have ? "null" : v ? "true" : "false", stdout);
+}
+
+static void print_regions_json(const struct link *l)
+{
+	const struct link_region *r;
+	struct json_obj o;
+	size_t i;
+
+	putchar('[');
+	for (i = 0; i < l->n_regions; i++) {
+		r = &l->regions[i];
+		o.first = true;
+		fputs(i ? ",{" : "{", stdout);
+		json_num(&o, "index", HAVE(r, IFLA_MEMIF_REGION_INDEX),
+			 r->index);
+		json_num(&o, "size", HAVE(r, IFLA_MEMIF_REGION_SIZE), r->size);
+		putchar('}');
+	}
+	putchar(']');
+}
+
+static void print_rings_json(const struct link *l)
+{
+	const struct link_ring *r;
+	struct json_obj o;
+	char buf[32];
+	size_t i;
+	int tx;
+
+	putchar('[');
+	for (i = 0; i < l->n_rings; i++) {
+		r = &l->rings[i];
+		o.first = true;
+		tx = ring_is_tx(l, r);
+		fputs(i ? ",{" : "{", stdout);
+		json_str(&o, "dir", ring_dir_str(r, buf, sizeof(buf)));
+		json_num(&o, "queue", HAVE(r, IFLA_MEMIF_RING_QUEUE), r->queue);
+		json_bool(&o, "tx", tx >= 0, tx > 0);
+		json_num(&o, "size", HAVE(r, IFLA_MEMIF_RING_LOG2_SIZE),
+			 ring_size(r->log2_size));
+		json_num(&o, "buffer_size",
+			 HAVE(r, IFLA_MEMIF_RING_BUFFER_SIZE), r->buffer_size);
+		json_num(&o, "region", HAVE(r, IFLA_MEMIF_RING_REGION),
+			 r->region);
+		json_num(&o, "offset", HAVE(r, IFLA_MEMIF_RING_OFFSET),
+			 r->offset);
+		json_num(&o, "head", HAVE(r, IFLA_MEMIF_RING_HEAD), r->head);
+		json_num(&o, "tail", HAVE(r, IFLA_MEMIF_RING_TAIL), r->tail);
+		json_num(&o, "flags", HAVE(r, IFLA_MEMIF_RING_FLAGS), r->flags);
+		json_str(&o, "interrupt_mode", ring_int_mode(r));
+		putchar('}');
+	}
+	putchar(']');
 }
 
 static void print_link_json(const struct link *l)
@@ -903,6 +1206,11 @@ static void print_link_json(const struct link *l)
 		 l->c2s_rings);
 	json_num(&o, "run_ring_size", HAVE(l, IFLA_MEMIF_RUN_LOG2_RING_SIZE),
 		 ring_size(l->run_log2_ring_size));
+	/* Arrays even when empty: a script can always iterate over them. */
+	json_key(&o, "regions");
+	print_regions_json(l);
+	json_key(&o, "rings");
+	print_rings_json(l);
 	putchar('}');
 }
 
