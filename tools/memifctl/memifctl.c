@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memifctl: create, delete and show memif links.
+ * memifctl: create, change, delete and show memif links.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -92,45 +92,70 @@ struct link_list {
 /* ------------------------------------------------------------------ */
 /* Usage */
 
+/* Continuation lines line up after "Usage: memifctl add ". */
 static const char usage_add[] =
 "memifctl add NAME [role client|server] [socket PATH] [id N] [secret S]\n"
-"             [mode ethernet|ip] [ring-size N] [buffer-size N] [queues N]\n";
+"                    [mode ethernet|ip] [ring-size N] [buffer-size N]\n"
+"                    [queues N]\n";
+static const char usage_set[] =
+"memifctl set NAME [role client|server] [socket PATH] [id N] [secret S]\n"
+"                    [ring-size N] [buffer-size N]\n";
 static const char usage_del[] = "memifctl del NAME\n";
 static const char usage_show[] = "memifctl [-j|--json] show [NAME]\n";
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: %s       %s       %s",
-		usage_add, usage_del, usage_show);
+	fprintf(f, "Usage: %s       %s       %s       %s",
+		usage_add, usage_set, usage_del, usage_show);
 	fputs("       memifctl help | -h | --help | --version\n"
 	      "\n"
-	      "Create, delete and show memif links: network devices that exchange\n"
-	      "packets through shared memory with VPP, DPDK, libmemif or another\n"
-	      "memif link.\n"
+	      "Create, change, delete and show memif links: network devices that\n"
+	      "exchange packets through shared memory with VPP, DPDK, libmemif or\n"
+	      "another memif link.\n"
 	      "\n"
-	      "Options for add:\n"
+	      "Commands:\n"
+	      "  add NAME ...   create a memif link; it starts down: bring it up with\n"
+	      "                 ip link set dev NAME up\n"
+	      "  set NAME ...   change the settings given, only while the link is down;\n"
+	      "                 mode and queues cannot be changed\n"
+	      "  del NAME       delete a memif link\n"
+	      "  show [NAME]    all memif links, or NAME: settings, connection state,\n"
+	      "                 the peer and why the last connection ended; while\n"
+	      "                 connected, the shared memory regions and every ring\n"
+	      "                 (direction, queue, size, head, tail, interrupt mode)\n"
+	      "  help           print this help\n"
+	      "\n"
+	      "Options for add and set:\n"
 	      "  role R         client (alias slave, the default) or server (alias\n"
 	      "                 master)\n", f);
 	fprintf(f,
 		"  socket PATH    control socket, default %s;\n"
 		"                 a leading '@' names an abstract socket\n"
 		"  id N           interface id for the handshake, default 0\n"
-		"  secret S       1 to %d bytes, default none\n"
-		"  mode M         ethernet (the default) or ip\n"
+		"  secret S       at most %d bytes, default none; \"\" is none, and\n"
+		"                 with set removes the secret\n"
+		"  mode M         ethernet (the default) or ip; add only\n"
 		"  ring-size N    descriptors per ring, a power of two from %u to %u,\n"
 		"                 default %u\n"
 		"  buffer-size N  bytes per buffer, %d to %d, default %d\n"
-		"  queues N       queues in each direction, 1 to %d, default 1\n",
+		"  queues N       queues in each direction, 1 to %d, default 1;\n"
+		"                 add only\n",
 		MEMIF_SOCKET_DEFAULT, MEMIF_SECRET_MAX,
 		1u << MEMIF_LOG2_RING_SIZE_MIN, 1u << MEMIF_LOG2_RING_SIZE_MAX,
 		1u << MEMIF_LOG2_RING_SIZE_DEFAULT, MEMIF_BUFFER_SIZE_MIN,
 		MEMIF_BUFFER_SIZE_MAX, MEMIF_BUFFER_SIZE_DEFAULT,
 		MEMIF_MAX_QUEUES);
-	fputs("\n"
+	fputs("With add, what is not given takes the default; with set, it stays\n"
+	      "as it is.  Numbers are decimal, or hexadecimal with a 0x prefix.\n"
+	      "\n"
 	      "Options:\n"
-	      "  -j, --json     show prints a JSON array\n"
+	      "  -j, --json     show prints a JSON array, one object per link\n"
 	      "  -h, --help     print this help\n"
-	      "  --version      print the version\n", f);
+	      "  --version      print the version\n"
+	      "\n"
+	      "Exit status: 0 success, 1 refused by the kernel or no such memif\n"
+	      "link, 2 usage error.  Packet, drop and error counters per queue\n"
+	      "and per cause: ethtool -S NAME.  See memifctl(8).\n", f);
 }
 
 /* Print "memifctl: MSG", a usage line and return EXIT_USAGE. */
@@ -613,10 +638,34 @@ static int not_memif(const struct link *l, const char *name)
 	return error("%s is not a memif device", name);
 }
 
+/* IFLA_INFO_DATA with the memif settings of @a, queues aside. */
+static void put_memif_data(struct nlmsghdr *nlh, const struct memif_args *a)
+{
+	struct nlattr *data;
+
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	if (a->set & MEMIF_ARG_ROLE)
+		mnl_attr_put_u8(nlh, IFLA_MEMIF_ROLE, a->role);
+	if (a->set & MEMIF_ARG_SOCKET)
+		mnl_attr_put_strz(nlh, IFLA_MEMIF_SOCKET, a->socket);
+	if (a->set & MEMIF_ARG_ID)
+		mnl_attr_put_u32(nlh, IFLA_MEMIF_ID, a->id);
+	if (a->set & MEMIF_ARG_SECRET)
+		mnl_attr_put_strz(nlh, IFLA_MEMIF_SECRET, a->secret);
+	if (a->set & MEMIF_ARG_MODE)
+		mnl_attr_put_u8(nlh, IFLA_MEMIF_MODE, a->mode);
+	if (a->set & MEMIF_ARG_RING_SIZE)
+		mnl_attr_put_u8(nlh, IFLA_MEMIF_LOG2_RING_SIZE,
+				a->log2_ring_size);
+	if (a->set & MEMIF_ARG_BUFFER_SIZE)
+		mnl_attr_put_u32(nlh, IFLA_MEMIF_BUFFER_SIZE, a->buffer_size);
+	mnl_attr_nest_end(nlh, data);
+}
+
 static int cmd_add(const char *name, int argc, char **argv)
 {
 	char buf[REQ_SIZE] __aligned(8);
-	struct nlattr *linkinfo, *data;
+	struct nlattr *linkinfo;
 	struct memif_args a;
 	struct nlmsghdr *nlh;
 	char msg[256];
@@ -638,26 +687,8 @@ static int cmd_add(const char *name, int argc, char **argv)
 	}
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, MEMIF_KIND);
-	if (a.set & ~MEMIF_ARG_QUEUES) {
-		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-		if (a.set & MEMIF_ARG_ROLE)
-			mnl_attr_put_u8(nlh, IFLA_MEMIF_ROLE, a.role);
-		if (a.set & MEMIF_ARG_SOCKET)
-			mnl_attr_put_strz(nlh, IFLA_MEMIF_SOCKET, a.socket);
-		if (a.set & MEMIF_ARG_ID)
-			mnl_attr_put_u32(nlh, IFLA_MEMIF_ID, a.id);
-		if (a.set & MEMIF_ARG_SECRET)
-			mnl_attr_put_strz(nlh, IFLA_MEMIF_SECRET, a.secret);
-		if (a.set & MEMIF_ARG_MODE)
-			mnl_attr_put_u8(nlh, IFLA_MEMIF_MODE, a.mode);
-		if (a.set & MEMIF_ARG_RING_SIZE)
-			mnl_attr_put_u8(nlh, IFLA_MEMIF_LOG2_RING_SIZE,
-					a.log2_ring_size);
-		if (a.set & MEMIF_ARG_BUFFER_SIZE)
-			mnl_attr_put_u32(nlh, IFLA_MEMIF_BUFFER_SIZE,
-					 a.buffer_size);
-		mnl_attr_nest_end(nlh, data);
-	}
+	if (a.set & ~MEMIF_ARG_QUEUES)
+		put_memif_data(nlh, &a);
 	mnl_attr_nest_end(nlh, linkinfo);
 
 	err = nl_open(&nl);
@@ -683,6 +714,77 @@ static int cmd_add(const char *name, int argc, char **argv)
 	nl_warning(&nl);
 	nl_close(&nl);
 	return EXIT_OK;
+}
+
+/*
+ * Change the settings of an existing memif link: RTM_NEWLINK on its
+ * ifindex, without NLM_F_CREATE, with the settings given and no others.
+ * The kernel takes them only while the link is down and never changes
+ * its mode; its message says why it refused.
+ */
+static int cmd_set(const char *name, int argc, char **argv)
+{
+	char buf[REQ_SIZE] __aligned(8);
+	struct link_list list = { 0 };
+	struct nlattr *linkinfo;
+	struct memif_args a;
+	struct nlmsghdr *nlh;
+	int ret = EXIT_ERR;
+	char msg[256];
+	struct nl nl;
+	int err;
+
+	if (!valid_ifname(name))
+		return usage_error(usage_set, "invalid interface name \"%s\"",
+				   name);
+	if (memif_args_parse(argc, argv, &a, msg, sizeof(msg)))
+		return usage_error(usage_set, "%s", msg);
+	/* The device's queues are allocated once, when it is created. */
+	if (a.set & MEMIF_ARG_QUEUES)
+		return usage_error(usage_set,
+				   "queues cannot be changed: delete the link and add it again");
+	if (!a.set)
+		return usage_error(usage_set, "nothing to change");
+
+	err = nl_open(&nl);
+	if (err)
+		return error("cannot open rtnetlink socket: %s",
+			     strerror(-err));
+	if (get_link(&nl, name, &list))
+		goto out;
+	if (!is_memif(&list.v[0])) {
+		not_memif(&list.v[0], name);
+		goto out;
+	}
+
+	/* By index: change the very link that was checked. */
+	nlh = put_link_header(buf, RTM_NEWLINK, NLM_F_ACK, list.v[0].ifindex);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, MEMIF_KIND);
+	put_memif_data(nlh, &a);
+	mnl_attr_nest_end(nlh, linkinfo);
+
+	err = nl_talk(&nl, nlh, NULL, NULL);
+	if (err == -ENODEV) {
+		error("device \"%s\" does not exist", name);
+		goto out;
+	}
+	if (err) {
+		nl_error(&nl, err);
+		/* Hints for kernels that say no more than the errno. */
+		if (err == -EBUSY && !nl.ext_msg[0])
+			error("bring the link down first: ip link set dev %s down",
+			      name);
+		else if (err == -EOPNOTSUPP && !nl.ext_msg[0])
+			error("this memif module cannot change a link: delete it and add it again");
+		goto out;
+	}
+	nl_warning(&nl);
+	ret = EXIT_OK;
+out:
+	link_list_free(&list);
+	nl_close(&nl);
+	return ret;
 }
 
 static int cmd_del(const char *name)
@@ -1326,6 +1428,11 @@ int main(int argc, char **argv)
 		if (i >= argc)
 			return usage_error(usage_add, "missing NAME");
 		return cmd_add(argv[i], argc - i - 1, argv + i + 1);
+	}
+	if (!strcmp(cmd, "set")) {
+		if (i >= argc)
+			return usage_error(usage_set, "missing NAME");
+		return cmd_set(argv[i], argc - i - 1, argv + i + 1);
 	}
 	if (!strcmp(cmd, "del") || !strcmp(cmd, "delete")) {
 		if (i >= argc)
