@@ -51,9 +51,24 @@ static void memif_set_reason(struct memif_dev *m, const char *who,
 	spin_unlock_bh(&m->info_lock);
 }
 
+/* Every change but to DOWN, which ndo_stop reports itself, is announced
+ * to rtnetlink listeners (ip monitor link); the carrier's own changes
+ * are announced by the link watch as well.
+ */
 static void memif_set_state(struct memif_dev *m, u8 state)
 {
+	if (m->state == state)
+		return;
 	WRITE_ONCE(m->state, state);
+	if (state != MEMIF_STATE_DOWN)
+		mod_delayed_work(memif_wq, &m->notify_work, 0);
+}
+
+static void memif_set_shm_visible(struct memif_dev *m, bool visible)
+{
+	spin_lock_bh(&m->info_lock);
+	m->shm_visible = visible;
+	spin_unlock_bh(&m->info_lock);
 }
 
 static void memif_datapath_start(struct memif_dev *m)
@@ -71,6 +86,7 @@ static void memif_datapath_start(struct memif_dev *m)
 	for (i = 0; i < m->n_rx; i++)
 		napi_enable(&m->rxq[i].napi);
 	m->datapath_up = true;
+	memif_set_shm_visible(m, true);
 	netif_tx_wake_all_queues(m->dev);
 	netif_carrier_on(m->dev);
 	/* Frames may be waiting already, and no kick will come for them. */
@@ -127,6 +143,7 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 
 	if (reason)
 		memif_set_reason(m, "local", reason);
+	memif_set_shm_visible(m, false);
 	memif_datapath_stop(m);
 	if (m->sock) {
 		if (tell && reason)
@@ -158,12 +175,20 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 	}
 }
 
-/* A handshake failed on the peer's account: count it and end it. */
-static void memif_proto_error(struct memif_dev *m, const char *reason)
+/* The peer misbehaved: say so and end the connection. */
+static void memif_peer_fault(struct memif_dev *m, const char *reason)
 {
-	atomic64_inc(&m->proto_errors);
 	net_info_ratelimited("%s: %s\n", m->dev->name, reason);
 	memif_disconnect(m, reason, true);
+}
+
+/* The control channel failed on the peer's account: count it too.  The
+ * data path counts its own faults by cause.
+ */
+static void memif_proto_error(struct memif_dev *m, const char *reason)
+{
+	atomic64_inc(&m->handshake_errors);
+	memif_peer_fault(m, reason);
 }
 
 /* Compose and send handshake message number m->msgs_sent. */
@@ -449,7 +474,7 @@ int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
 	else
 		err = 0;
 	if (err) {
-		atomic64_inc(&m->proto_errors);
+		atomic64_inc(&m->handshake_errors);
 		memif_set_reason(m, "local", *reason);
 		goto out;
 	}
@@ -489,7 +514,7 @@ static void memif_ctrl_rx_work(struct work_struct *work)
 		goto out;
 	reason = xchg(&m->fault_reason, NULL);
 	if (reason && m->datapath_up) {
-		memif_proto_error(m, reason);
+		memif_peer_fault(m, reason);
 		goto out;
 	}
 	while (m->sock) {
@@ -612,6 +637,7 @@ void memif_ctrl_init(struct memif_dev *m)
 	spin_lock_init(&m->info_lock);
 	INIT_WORK(&m->rx_work, memif_ctrl_rx_work);
 	INIT_DELAYED_WORK(&m->timer_work, memif_ctrl_timer_work);
+	INIT_DELAYED_WORK(&m->notify_work, memif_device_notify_work);
 	m->state = MEMIF_STATE_DOWN;
 }
 

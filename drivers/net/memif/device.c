@@ -9,6 +9,7 @@
 #include <linux/ethtool.h>
 #include <linux/if_arp.h>
 #include <linux/if_vlan.h>
+#include <linux/log2.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
@@ -23,6 +24,35 @@ static int memif_stop(struct net_device *dev)
 {
 	memif_ctrl_stop(netdev_priv(dev));
 	return 0;
+}
+
+/* After ndo_stop: no state change is announced any more. */
+static void memif_uninit(struct net_device *dev)
+{
+	struct memif_dev *m = netdev_priv(dev);
+
+	cancel_delayed_work_sync(&m->notify_work);
+}
+
+/**
+ * memif_device_notify_work() - announce a state change to rtnetlink
+ * @work: the device's notify_work
+ *
+ * netdev_state_change() needs RTNL, which ndo_stop and ndo_uninit hold
+ * while they wait for our work items: so only try it, and try again a
+ * jiffy later.
+ */
+void memif_device_notify_work(struct work_struct *work)
+{
+	struct memif_dev *m = container_of(to_delayed_work(work),
+					   struct memif_dev, notify_work);
+
+	if (!rtnl_trylock()) {
+		queue_delayed_work(memif_wq, &m->notify_work, 1);
+		return;
+	}
+	netdev_state_change(m->dev);
+	rtnl_unlock();
 }
 
 /* Keep frames on the rings the connection uses. */
@@ -69,10 +99,10 @@ static void memif_get_stats64(struct net_device *dev,
 		memif_fetch_stats(&m->rxq[i].stats, &st->rx_packets,
 				  &st->rx_bytes, &st->rx_dropped,
 				  &st->rx_errors);
-	st->rx_errors += atomic64_read(&m->proto_errors);
 }
 
 static const struct net_device_ops memif_netdev_ops = {
+	.ndo_uninit		= memif_uninit,
 	.ndo_open		= memif_open,
 	.ndo_stop		= memif_stop,
 	.ndo_start_xmit		= memif_tx_xmit,
@@ -99,11 +129,19 @@ static const char * const memif_queue_stat_names[] = {
 
 #define MEMIF_QUEUE_STATS ARRAY_SIZE(memif_queue_stat_names)
 
+/* Errors by cause, for the whole link: see struct memif_dev. */
+static const char * const memif_link_stat_names[] = {
+	"handshake_errors", "bad_descriptor_errors", "ring_overflow_errors",
+};
+
+#define MEMIF_LINK_STATS ARRAY_SIZE(memif_link_stat_names)
+
 static int memif_get_sset_count(struct net_device *dev, int sset)
 {
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return 1 + MEMIF_QUEUE_STATS * (dev->num_rx_queues + dev->num_tx_queues);
+	return MEMIF_LINK_STATS +
+	       MEMIF_QUEUE_STATS * (dev->num_rx_queues + dev->num_tx_queues);
 }
 
 static void memif_get_strings(struct net_device *dev, u32 sset, u8 *buf)
@@ -113,7 +151,8 @@ static void memif_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 
 	if (sset != ETH_SS_STATS)
 		return;
-	ethtool_sprintf(&p, "peer_errors");
+	for (j = 0; j < MEMIF_LINK_STATS; j++)
+		ethtool_sprintf(&p, "%s", memif_link_stat_names[j]);
 	for (i = 0; i < dev->num_rx_queues; i++)
 		for (j = 0; j < MEMIF_QUEUE_STATS; j++)
 			ethtool_sprintf(&p, "rx_queue_%u_%s", i,
@@ -139,19 +178,97 @@ static void memif_get_ethtool_stats(struct net_device *dev,
 	struct memif_dev *m = netdev_priv(dev);
 	unsigned int i;
 
-	*data++ = atomic64_read(&m->proto_errors);
+	*data++ = atomic64_read(&m->handshake_errors);
+	*data++ = atomic64_read(&m->bad_desc_errors);
+	*data++ = atomic64_read(&m->ring_errors);
 	for (i = 0; i < dev->num_rx_queues; i++)
 		memif_put_queue_stats(&m->rxq[i], &data);
 	for (i = 0; i < dev->num_tx_queues; i++)
 		memif_put_queue_stats(&m->txq[i], &data);
 }
 
+/* Maximum: the rings a client announces; current: the rings in use while
+ * connected, else what would be announced.
+ */
+static void memif_get_channels(struct net_device *dev,
+			       struct ethtool_channels *ch)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	u16 n_rx = READ_ONCE(m->n_rx), n_tx = READ_ONCE(m->n_tx);
+
+	ch->max_rx = dev->num_rx_queues;
+	ch->max_tx = dev->num_tx_queues;
+	ch->rx_count = n_rx ?: dev->num_rx_queues;
+	ch->tx_count = n_tx ?: dev->num_tx_queues;
+}
+
+/* One ring size serves both directions: the negotiated one while
+ * connected, else the configured one.
+ */
+static void memif_get_ringparam(struct net_device *dev,
+				struct ethtool_ringparam *ring,
+				struct kernel_ethtool_ringparam *kring,
+				struct netlink_ext_ack *extack)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	u8 log2 = READ_ONCE(m->run_log2) ?: m->cfg.log2_ring_size;
+
+	ring->rx_max_pending = 1U << MEMIF_LOG2_RING_SIZE_MAX;
+	ring->tx_max_pending = 1U << MEMIF_LOG2_RING_SIZE_MAX;
+	ring->rx_pending = 1U << log2;
+	ring->tx_pending = 1U << log2;
+	kring->rx_buf_len = m->cfg.buffer_size;
+}
+
+static int memif_set_ringparam(struct net_device *dev,
+			       struct ethtool_ringparam *ring,
+			       struct kernel_ethtool_ringparam *kring,
+			       struct netlink_ext_ack *extack)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	u32 cur = 1U << m->cfg.log2_ring_size, size = ring->rx_pending;
+	u32 bsize = kring->rx_buf_len ?: m->cfg.buffer_size;
+	int err;
+
+	if (netif_running(dev)) {
+		NL_SET_ERR_MSG(extack,
+			       "memif ring and buffer sizes can only be changed while the interface is down");
+		return -EBUSY;
+	}
+	/* ethtool passes the current value for what was not given. */
+	if (size == cur) {
+		size = ring->tx_pending;
+	} else if (ring->tx_pending != cur && ring->tx_pending != size) {
+		NL_SET_ERR_MSG(extack,
+			       "memif uses one ring size for both directions: rx and tx must be equal");
+		return -EINVAL;
+	}
+	if (size < 1U << MEMIF_LOG2_RING_SIZE_MIN || !is_power_of_2(size)) {
+		NL_SET_ERR_MSG(extack,
+			       "ring size must be a power of two between 2 and 16384");
+		return -EINVAL;
+	}
+	err = memif_link_check_sizes(dev->num_tx_queues, dev->num_rx_queues,
+				     ilog2(size), bsize, NULL, extack);
+	if (err)
+		return err;
+	mutex_lock(&m->lock);
+	m->cfg.log2_ring_size = ilog2(size);
+	m->cfg.buffer_size = bsize;
+	mutex_unlock(&m->lock);
+	return 0;
+}
+
 static const struct ethtool_ops memif_ethtool_ops = {
+	.supported_ring_params	= ETHTOOL_RING_USE_RX_BUF_LEN,
 	.get_drvinfo		= memif_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_sset_count		= memif_get_sset_count,
 	.get_strings		= memif_get_strings,
 	.get_ethtool_stats	= memif_get_ethtool_stats,
+	.get_channels		= memif_get_channels,
+	.get_ringparam		= memif_get_ringparam,
+	.set_ringparam		= memif_set_ringparam,
 };
 
 #define MEMIF_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA)

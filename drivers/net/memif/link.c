@@ -7,8 +7,17 @@
 #include "memif.h"
 
 #include <linux/etherdevice.h>
+#include <linux/log2.h>
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
+
+/* Attribute space of one entry of IFLA_MEMIF_REGIONS and IFLA_MEMIF_RINGS. */
+#define MEMIF_REGION_ATTR_SIZE						\
+	(nla_total_size(0) + nla_total_size(sizeof(u16)) +		\
+	 nla_total_size_64bit(sizeof(u64)))
+#define MEMIF_RING_ATTR_SIZE						\
+	(nla_total_size(0) + 2 * nla_total_size(sizeof(u8)) +		\
+	 5 * nla_total_size(sizeof(u16)) + 2 * nla_total_size(sizeof(u32)))
 
 /* Every memif device, under RTNL. */
 static LIST_HEAD(memif_devices);
@@ -89,6 +98,37 @@ static int memif_validate_queues(struct nlattr *attr, u32 *n,
 	return 0;
 }
 
+/**
+ * memif_link_check_sizes() - check a link's buffer size and ring geometry
+ * @ntx: transmit queues
+ * @nrx: receive queues
+ * @log2: log2 ring size
+ * @bsize: buffer size
+ * @battr: the attribute @bsize came from, if any, for the message
+ * @extack: where to say what is wrong
+ *
+ * Return: 0, or -EINVAL with a message in @extack.
+ */
+int memif_link_check_sizes(u32 ntx, u32 nrx, u8 log2, u32 bsize,
+			   const struct nlattr *battr,
+			   struct netlink_ext_ack *extack)
+{
+	if (bsize < MEMIF_BUFFER_SIZE_MIN || bsize > MEMIF_BUFFER_SIZE_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, battr,
+				    "buffer size must be between 128 and 65535 bytes");
+		return -EINVAL;
+	}
+	if (memif_ring_region_size(ntx, nrx, log2, bsize) > (u64)U32_MAX + 1) {
+		NL_SET_ERR_MSG(extack,
+			       "queues x ring size x buffer size need more than the 4 GiB a memif region can address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Called for new links and for changes to existing ones: checks each
+ * attribute on its own, and the geometry of a new link.
+ */
 static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 			  struct netlink_ext_ack *extack)
 {
@@ -97,9 +137,6 @@ static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 	struct nlattr *a;
 	int err;
 
-	if ((!data || !data[IFLA_MEMIF_SOCKET]) &&
-	    memif_validate_socket_perm(MEMIF_SOCKET_DEFAULT, NULL, extack))
-		return -EPERM;
 	err = memif_validate_queues(tb[IFLA_NUM_TX_QUEUES], &ntx, extack);
 	if (!err)
 		err = memif_validate_queues(tb[IFLA_NUM_RX_QUEUES], &nrx, extack);
@@ -145,15 +182,8 @@ static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 		}
 	}
 	a = data[IFLA_MEMIF_BUFFER_SIZE];
-	if (a) {
+	if (a)
 		bsize = nla_get_u32(a);
-		if (bsize < MEMIF_BUFFER_SIZE_MIN ||
-		    bsize > MEMIF_BUFFER_SIZE_MAX) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "buffer size must be between 128 and 65535 bytes");
-			return -EINVAL;
-		}
-	}
 	if (mode == MEMIF_MODE_IP && tb[IFLA_ADDRESS]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
 				    "an ip mode link has no MAC address");
@@ -170,23 +200,14 @@ geometry:
 			return -EADDRNOTAVAIL;
 		}
 	}
-	if (memif_ring_region_size(ntx, nrx, log2, bsize) > (u64)U32_MAX + 1) {
-		NL_SET_ERR_MSG(extack,
-			       "queues x ring size x buffer size need more than the 4 GiB a memif region can address");
-		return -EINVAL;
-	}
-	return 0;
+	return memif_link_check_sizes(ntx, nrx, log2, bsize,
+				      data ? data[IFLA_MEMIF_BUFFER_SIZE] : NULL,
+				      extack);
 }
 
-static void memif_parse_cfg(struct memif_cfg *cfg, struct nlattr *data[])
+/* Set what @data gives, leave the rest. */
+static void memif_apply_cfg(struct memif_cfg *cfg, struct nlattr *data[])
 {
-	strscpy(cfg->socket, MEMIF_SOCKET_DEFAULT, sizeof(cfg->socket));
-	cfg->secret[0] = '\0';
-	cfg->id = 0;
-	cfg->buffer_size = MEMIF_BUFFER_SIZE_DEFAULT;
-	cfg->role = MEMIF_ROLE_CLIENT;
-	cfg->mode = MEMIF_MODE_ETHERNET;
-	cfg->log2_ring_size = MEMIF_LOG2_RING_SIZE_DEFAULT;
 	if (!data)
 		return;
 	if (data[IFLA_MEMIF_ROLE])
@@ -207,6 +228,18 @@ static void memif_parse_cfg(struct memif_cfg *cfg, struct nlattr *data[])
 		cfg->buffer_size = nla_get_u32(data[IFLA_MEMIF_BUFFER_SIZE]);
 }
 
+static void memif_parse_cfg(struct memif_cfg *cfg, struct nlattr *data[])
+{
+	strscpy(cfg->socket, MEMIF_SOCKET_DEFAULT, sizeof(cfg->socket));
+	cfg->secret[0] = '\0';
+	cfg->id = 0;
+	cfg->buffer_size = MEMIF_BUFFER_SIZE_DEFAULT;
+	cfg->role = MEMIF_ROLE_CLIENT;
+	cfg->mode = MEMIF_MODE_ETHERNET;
+	cfg->log2_ring_size = MEMIF_LOG2_RING_SIZE_DEFAULT;
+	memif_apply_cfg(cfg, data);
+}
+
 static void memif_destruct(struct net_device *dev)
 {
 	memif_device_free_queues(netdev_priv(dev));
@@ -219,12 +252,14 @@ static int memif_newlink(struct net *src_net, struct net_device *dev,
 	struct memif_dev *m = netdev_priv(dev);
 	int err;
 
+	if ((!data || !data[IFLA_MEMIF_SOCKET]) &&
+	    memif_validate_socket_perm(MEMIF_SOCKET_DEFAULT, NULL, extack))
+		return -EPERM;
 	m->dev = dev;
 	memif_parse_cfg(&m->cfg, data);
 	if (m->cfg.mode == MEMIF_MODE_IP)
 		memif_device_set_ip_mode(dev);
 	memif_ctrl_init(m);
-	atomic64_set(&m->proto_errors, 0);
 	/* No reference: the pernet pre_exit hook clears it. */
 	rcu_assign_pointer(m->creating_net, src_net);
 
@@ -241,6 +276,42 @@ static int memif_newlink(struct net *src_net, struct net_device *dev,
 	netif_carrier_off(dev);
 	list_add(&m->list, &memif_devices);
 	netdev_dbg(dev, "Interface created\n");
+	return 0;
+}
+
+/* Settings are read when the link comes up: change them only while down.
+ * The mode fixed the device type at creation.
+ */
+static int memif_changelink(struct net_device *dev, struct nlattr *tb[],
+			    struct nlattr *data[],
+			    struct netlink_ext_ack *extack)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	struct memif_cfg cfg = m->cfg;
+	int err;
+
+	if (!data)
+		return 0;
+	if (data[IFLA_MEMIF_MODE] &&
+	    nla_get_u8(data[IFLA_MEMIF_MODE]) != m->cfg.mode) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MEMIF_MODE],
+				    "the mode of a memif link cannot be changed: delete the link and create it again");
+		return -EOPNOTSUPP;
+	}
+	if (netif_running(dev)) {
+		NL_SET_ERR_MSG(extack,
+			       "memif settings can only be changed while the interface is down");
+		return -EBUSY;
+	}
+	memif_apply_cfg(&cfg, data);
+	err = memif_link_check_sizes(dev->num_tx_queues, dev->num_rx_queues,
+				     cfg.log2_ring_size, cfg.buffer_size,
+				     data[IFLA_MEMIF_BUFFER_SIZE], extack);
+	if (err)
+		return err;
+	mutex_lock(&m->lock);
+	m->cfg = cfg;
+	mutex_unlock(&m->lock);
 	return 0;
 }
 
@@ -268,7 +339,96 @@ static size_t memif_get_size(const struct net_device *dev)
 	       nla_total_size(MEMIF_REASON_LEN + 8) +	/* DISC_REASON */
 	       nla_total_size(sizeof(u16)) +		/* NUM_S2C_RINGS */
 	       nla_total_size(sizeof(u16)) +		/* NUM_C2S_RINGS */
-	       nla_total_size(sizeof(u8));		/* RUN_LOG2_RING_SIZE */
+	       nla_total_size(sizeof(u8)) +		/* RUN_LOG2_RING_SIZE */
+	       nla_total_size(0) +			/* REGIONS */
+	       MEMIF_MAX_REGIONS * MEMIF_REGION_ATTR_SIZE +
+	       nla_total_size(0) +			/* RINGS */
+	       (dev->num_tx_queues + dev->num_rx_queues) *
+	       MEMIF_RING_ATTR_SIZE;
+}
+
+static int memif_fill_regions(struct sk_buff *skb, const struct memif_dev *m)
+{
+	struct nlattr *list, *e;
+	u16 i;
+
+	list = nla_nest_start(skb, IFLA_MEMIF_REGIONS);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < m->n_regions; i++) {
+		e = nla_nest_start(skb, IFLA_MEMIF_REGION_ENTRY);
+		if (!e || nla_put_u16(skb, IFLA_MEMIF_REGION_INDEX, i) ||
+		    nla_put_u64_64bit(skb, IFLA_MEMIF_REGION_SIZE,
+				      m->regions[i].size,
+				      IFLA_MEMIF_REGION_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, e);
+	}
+	nla_nest_end(skb, list);
+	return 0;
+}
+
+/* Head, tail and flags are the peer's to change: a snapshot. */
+static int memif_fill_ring(struct sk_buff *skb, const struct memif_dev *m,
+			   const struct memif_queue *q, u8 dir)
+{
+	const struct memif_ring *ring = q->ring;
+	struct nlattr *e;
+
+	e = nla_nest_start(skb, IFLA_MEMIF_RING_ENTRY);
+	if (!e || nla_put_u8(skb, IFLA_MEMIF_RING_DIR, dir) ||
+	    nla_put_u16(skb, IFLA_MEMIF_RING_QUEUE, q->idx) ||
+	    nla_put_u8(skb, IFLA_MEMIF_RING_LOG2_SIZE, ilog2(q->mask + 1)) ||
+	    (!memif_is_server(m) &&
+	     nla_put_u32(skb, IFLA_MEMIF_RING_BUFFER_SIZE, m->cfg.buffer_size)) ||
+	    nla_put_u16(skb, IFLA_MEMIF_RING_REGION, q->ring_region) ||
+	    nla_put_u32(skb, IFLA_MEMIF_RING_OFFSET, q->ring_offset) ||
+	    nla_put_u16(skb, IFLA_MEMIF_RING_HEAD, READ_ONCE(ring->head)) ||
+	    nla_put_u16(skb, IFLA_MEMIF_RING_TAIL, READ_ONCE(ring->tail)) ||
+	    nla_put_u16(skb, IFLA_MEMIF_RING_FLAGS,
+			READ_ONCE(ring->flags) & MEMIF_RING_FLAG_MASK_INT ?
+			MEMIF_RING_FLAG_INT_MASKED : 0))
+		return -EMSGSIZE;
+	nla_nest_end(skb, e);
+	return 0;
+}
+
+static int memif_fill_rings(struct sk_buff *skb, const struct memif_dev *m)
+{
+	bool server = memif_is_server(m);
+	const struct memif_queue *c2s = server ? m->rxq : m->txq;
+	const struct memif_queue *s2c = server ? m->txq : m->rxq;
+	u16 n_c2s = server ? m->n_rx : m->n_tx;
+	u16 n_s2c = server ? m->n_tx : m->n_rx;
+	struct nlattr *list;
+	u16 i;
+
+	list = nla_nest_start(skb, IFLA_MEMIF_RINGS);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < n_c2s; i++)
+		if (memif_fill_ring(skb, m, &c2s[i], MEMIF_RING_C2S))
+			return -EMSGSIZE;
+	for (i = 0; i < n_s2c; i++)
+		if (memif_fill_ring(skb, m, &s2c[i], MEMIF_RING_S2C))
+			return -EMSGSIZE;
+	nla_nest_end(skb, list);
+	return 0;
+}
+
+/* The shared memory, if connected; the lock keeps it mapped meanwhile. */
+static int memif_fill_shm(struct sk_buff *skb, struct memif_dev *m)
+{
+	int err = 0;
+
+	spin_lock_bh(&m->info_lock);
+	if (m->shm_visible) {
+		err = memif_fill_regions(skb, m);
+		if (!err)
+			err = memif_fill_rings(skb, m);
+	}
+	spin_unlock_bh(&m->info_lock);
+	return err;
 }
 
 static int memif_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -308,7 +468,7 @@ static int memif_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	     nla_put_u8(skb, IFLA_MEMIF_RUN_LOG2_RING_SIZE,
 			READ_ONCE(m->run_log2))))
 		return -EMSGSIZE;
-	return 0;
+	return memif_fill_shm(skb, m);
 }
 
 static struct rtnl_link_ops memif_link_ops __read_mostly = {
@@ -319,6 +479,7 @@ static struct rtnl_link_ops memif_link_ops __read_mostly = {
 	.policy		= memif_policy,
 	.validate	= memif_validate,
 	.newlink	= memif_newlink,
+	.changelink	= memif_changelink,
 	.dellink	= memif_dellink,
 	.get_size	= memif_get_size,
 	.fill_info	= memif_fill_info,

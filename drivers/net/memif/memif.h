@@ -136,6 +136,8 @@ struct memif_dev;
  * @bufs: kernel address of this ring's first buffer (client)
  * @buf_offset: region offset of this ring's first buffer (client)
  * @mask: ring size - 1
+ * @ring_region: region of @ring, for reports
+ * @ring_offset: offset of @ring in it
  * @cursor: our own index: the next slot to fill (tx) or to read (rx); a
  *	client publishes it as head, a server as tail
  * @idx: queue index
@@ -154,6 +156,8 @@ struct memif_queue {
 	u16 mask;
 	u16 cursor;
 	u16 idx;
+	u16 ring_region;
+	u32 ring_offset;
 	struct memif_irq irq;
 	struct napi_struct napi;
 	struct hrtimer timer;
@@ -192,11 +196,17 @@ struct memif_queue {
  * @n_rx: rings in use for receive
  * @run_log2: negotiated log2 ring size
  * @fault_reason: set when the data path finds the peer misbehaving: why
- * @info_lock: protects @peer_name, @peer_app and @disc_reason
+ * @info_lock: protects @peer_name, @peer_app, @disc_reason, @shm_visible
+ * @shm_visible: @regions and the rings may be read for a report: set once
+ *	connected, cleared before anything is unmapped
  * @peer_name: peer's interface name
  * @peer_app: peer's application name
  * @disc_reason: why the last connection ended
- * @proto_errors: handshakes that failed on a protocol error
+ * @notify_work: tells rtnetlink listeners of a state change
+ * @handshake_errors: control channel errors on the peer's account:
+ *	refused or failed handshakes, malformed messages
+ * @bad_desc_errors: bad descriptors or chains the peer put on a ring
+ * @ring_errors: ring indexes the peer moved past the ring's size
  */
 struct memif_dev {
 	struct net_device *dev;
@@ -229,10 +239,14 @@ struct memif_dev {
 	const char *fault_reason;
 
 	spinlock_t info_lock;	/* peer_name, peer_app, disc_reason */
+	bool shm_visible;
 	char peer_name[MEMIF_NAME_LEN];
 	char peer_app[MEMIF_NAME_LEN];
 	char disc_reason[MEMIF_REASON_LEN + 8];
-	atomic64_t proto_errors;
+	struct delayed_work notify_work;
+	atomic64_t handshake_errors;
+	atomic64_t bad_desc_errors;
+	atomic64_t ring_errors;
 };
 
 extern struct workqueue_struct *memif_wq;
@@ -242,6 +256,7 @@ void memif_device_setup(struct net_device *dev);
 int memif_device_init_queues(struct memif_dev *m);
 void memif_device_free_queues(struct memif_dev *m);
 void memif_device_set_ip_mode(struct net_device *dev);
+void memif_device_notify_work(struct work_struct *work);
 int memif_device_register_pernet(void);
 void memif_device_unregister_pernet(void);
 
@@ -251,6 +266,9 @@ void memif_link_unregister(void);
 void memif_link_add(struct memif_dev *m);
 void memif_link_del(struct memif_dev *m);
 struct list_head *memif_link_list(void);
+int memif_link_check_sizes(u32 ntx, u32 nrx, u8 log2, u32 bsize,
+			   const struct nlattr *battr,
+			   struct netlink_ext_ack *extack);
 
 static inline bool memif_is_server(const struct memif_dev *m)
 {
@@ -285,6 +303,21 @@ void memif_ctrl_start(struct memif_dev *m);
 void memif_ctrl_stop(struct memif_dev *m);
 void memif_ctrl_forget_net(struct memif_dev *m);
 void memif_ctrl_fault(struct memif_dev *m, const char *reason);
+
+/* The peer put @n bad descriptors (or a broken chain) on a ring. */
+static inline void memif_fault_desc(struct memif_dev *m, unsigned int n,
+				    const char *reason)
+{
+	atomic64_add(n, &m->bad_desc_errors);
+	memif_ctrl_fault(m, reason);
+}
+
+/* The peer moved a ring index past the ring's size. */
+static inline void memif_fault_ring(struct memif_dev *m, const char *reason)
+{
+	atomic64_inc(&m->ring_errors);
+	memif_ctrl_fault(m, reason);
+}
 
 /* socket.c */
 struct socket *memif_socket_connect(struct net *net, const char *path,

@@ -61,6 +61,8 @@ static void memif_ring_init(struct memif_queue *q, void *base, u32 ring_off,
 		d->metadata = 0;
 	}
 	q->ring = ring;
+	q->ring_region = 0;
+	q->ring_offset = ring_off;
 	q->bufs = base + buf_off;
 	q->buf_offset = buf_off;
 	q->mask = size - 1;
@@ -100,7 +102,7 @@ void memif_ring_client_layout(struct memif_dev *m)
  */
 u32 memif_ring_offset(struct memif_dev *m, struct memif_queue *q)
 {
-	return (void *)q->ring - m->regions[0].base;
+	return q->ring_offset;
 }
 
 /**
@@ -150,6 +152,8 @@ const char *memif_ring_server_place(struct memif_dev *m, struct memif_queue *q,
 	    (u64)ar->offset + memif_ring_bytes(ar->log2_ring_size) > r->size)
 		return "ring outside its region";
 	q->ring = r->base + ar->offset;
+	q->ring_region = ar->region;
+	q->ring_offset = ar->offset;
 	q->mask = (1U << ar->log2_ring_size) - 1;
 	q->cursor = 0;
 	q->bufs = NULL;

@@ -190,7 +190,7 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 
 	avail = memif_rx_peer_index(q, server) - q->cursor;
 	if (unlikely(avail > q->mask + 1)) {
-		memif_ctrl_fault(m, "index out of range on an rx ring");
+		memif_fault_ring(m, "index out of range on an rx ring");
 		avail = 0;
 	}
 
@@ -204,7 +204,7 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 			/* Peers publish whole chains with one index store:
 			 * waiting for the rest would spin NAPI forever.
 			 */
-			memif_ctrl_fault(m, "incomplete chain on an rx ring");
+			memif_fault_desc(m, 1, "incomplete chain on an rx ring");
 			break;
 		}
 		done++;
@@ -236,7 +236,7 @@ next:
 	if (q->cursor != start)
 		memif_rx_refill(q, start);
 	if (unlikely(errors))
-		memif_ctrl_fault(m, "bad descriptor on an rx ring");
+		memif_fault_desc(m, errors, "bad descriptor on an rx ring");
 	memif_stats_add(&q->stats, pkts, bytes, drops, errors);
 
 	if (done < budget && napi_complete_done(napi, done) &&

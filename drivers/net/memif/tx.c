@@ -75,7 +75,7 @@ enum hrtimer_restart memif_tx_timer(struct hrtimer *timer)
 		return HRTIMER_NORESTART;
 	free = memif_tx_free(q);
 	if (free == U32_MAX) {
-		memif_ctrl_fault(m, "index out of range on a tx ring");
+		memif_fault_ring(m, "index out of range on a tx ring");
 		return HRTIMER_NORESTART;
 	}
 	if (free >= memif_tx_max_slots(q)) {
@@ -190,12 +190,12 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	free = memif_tx_free(q);
 	if (unlikely(free == U32_MAX)) {
-		memif_ctrl_fault(m, "index out of range on a tx ring");
+		memif_fault_ring(m, "index out of range on a tx ring");
 		goto drop;
 	}
 	n = memif_tx_copy(q, skb, free);
 	if (unlikely(n < 0)) {
-		memif_ctrl_fault(m, "bad descriptor on a tx ring");
+		memif_fault_desc(m, 1, "bad descriptor on a tx ring");
 		goto drop;
 	}
 	if (unlikely(!n)) {

@@ -98,7 +98,7 @@ stays_refused() {
 # error recorded.
 m0_untouched() {
 	local s
-	s="$(info a m0)|$(memif_json a m0 peer_name)|$(ethtool_stat a m0 peer_errors)"
+	s="$(info a m0)|$(memif_json a m0 peer_name)|$(ethtool_stat a m0 handshake_errors)"
 	[ "$s" = "true|connected|null|s0|0" ] || { echo "m0: $s"; return 1; }
 }
 
@@ -110,13 +110,13 @@ refused_while_free() {
 	shift 2
 	ip -n b link set dev s0 down
 	wait_carrier a m0 0 5 || log "m0 kept its carrier after s0 went down"
-	e0=$(ethtool_stat a m0 peer_errors)
+	e0=$(ethtool_stat a m0 handshake_errors)
 	bad_add "$@"
 	check "$desc: refused, '$reason'" refused "$reason"
 	check "$desc: m0 says 'local: $reason'" \
 		test "$(memif_json a m0 disc_reason)" = "local: $reason"
 	check "$desc: still refused 2.5 s later" stays_refused "$reason"
-	e1=$(ethtool_stat a m0 peer_errors)
+	e1=$(ethtool_stat a m0 handshake_errors)
 	log "m0 refused it $((e1 - e0)) times"
 	check "$desc: refused again at each retry (3 times or more)" \
 		test $((e1 - e0)) -ge 3
@@ -309,10 +309,10 @@ check "the pair pings again" pings
 
 # Client churn, and what it leaves behind.
 check "warm-up: delete and create s0" churn 1
-e0=$(ethtool_stat a m0 peer_errors)
+e0=$(ethtool_stat a m0 handshake_errors)
 snapshot > "$TEST_TMPDIR/before"
 check "delete and create s0 $CYCLES times: m0 takes it, it pings" churn "$CYCLES"
-e1=$(ethtool_stat a m0 peer_errors)
+e1=$(ethtool_stat a m0 handshake_errors)
 snapshot > "$TEST_TMPDIR/after"
 for k in files socks vmaps slab shmem used; do
 	b=$(val before "$k")

@@ -80,7 +80,7 @@ check "unknown id: refused" refused good "unmatched interface id" 99
 check "a correct Python client connects" \
 	bash -c "$PEER $SOCK 3 good | grep -qx 'connected m0'"
 check "every refusal was counted" \
-	test "$(ethtool_stat - m0 peer_errors)" -ge "${#scenarios[@]}"
+	test "$(ethtool_stat - m0 handshake_errors)" -ge "${#scenarios[@]}"
 check "the server is waiting again" \
 	wait_for "[ \"\$(memif_json - m0 state)\" = 'waiting for peer' ]" 5
 ns_exec a "$MEMIFCTL" add s0 role client socket "$SOCK" id 3

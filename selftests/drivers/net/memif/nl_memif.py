@@ -3,7 +3,8 @@
 """Send one raw RTM_NEWLINK for kind memif, bypassing memifctl's own checks,
 so that the kernel's validation and its extack messages can be tested.
 
-usage: nl_memif.py NAME [ATTR=VALUE ...]
+usage: nl_memif.py [--change] NAME [ATTR=VALUE ...]
+--change: change the existing link NAME instead of creating one.
 ATTR: role mode log2 (u8), id bsize (u32), socket secret (string),
       txq rxq (IFLA_NUM_TX/RX_QUEUES, u32), raw_mode (u8 attr of any value)
 Prints "ok", or "error: <errno name>: <extack message>" and exits 1.
@@ -36,7 +37,9 @@ def value(fmt, v):
 
 
 def main():
-    name, args = sys.argv[1], sys.argv[2:]
+    change = sys.argv[1] == "--change"
+    argv = sys.argv[2:] if change else sys.argv[1:]
+    name, args = argv[0], argv[1:]
     top, data = attr(IFLA_IFNAME, name.encode() + b"\0"), b""
     for a in args:
         k, v = a.split("=", 1)
@@ -48,7 +51,9 @@ def main():
             data += attr(t, value(fmt, v))
     info = attr(IFLA_INFO_KIND, b"memif\0") + attr(IFLA_INFO_DATA, data)
     body = struct.pack("BBHiII", 0, 0, 0, 0, 0, 0) + top + attr(IFLA_LINKINFO, info)
-    flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE
+    flags = NLM_F_REQUEST | NLM_F_ACK
+    if not change:
+        flags |= NLM_F_EXCL | NLM_F_CREATE
     msg = struct.pack("IHHII", 16 + len(body), RTM_NEWLINK, flags, 1, 0) + body
     s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
     s.setsockopt(270, NETLINK_EXT_ACK, 1)

@@ -1,0 +1,242 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A memif link as a kernel user inspects and configures it: ethtool -i,
+# -l, -g, -G (ring and buffer size, only while down), -S by queue and by
+# cause; settings changed over rtnetlink while down and refused while
+# up; every state change announced to rtnetlink listeners (ip monitor
+# link), including a handshake that the peer never answers and that
+# times out.
+#
+#   ns a: ms (server, 1 queue) ==[@e89, born in the root ns]== mc (client,
+#   2 queues) :ns b
+
+source "$(dirname "$0")/memif_lib.sh"
+
+require_root
+require_cmd ip jq ping ethtool python3
+require_memif_ko
+require_memifctl
+
+# nl_memif NS ARG...: nl_memif.py ARG... in NS.
+nl_memif() {
+	local ns=$1
+	shift
+	in_ns "$ns" python3 "$TEST_DIR/nl_memif.py" "$@"
+}
+
+# ethtool_field NS DEV OPTION SECTION KEY: the value of "KEY:" after the
+# line starting with SECTION in ethtool OPTION's output.
+ethtool_field() {
+	in_ns "$1" ethtool "$3" "$2" | awk -F: -v s="$4" -v k="$5" '
+		index($0, s) == 1 { in_s = 1; next }
+		in_s && $1 == k { gsub(/[ \t]/, "", $2); print $2; exit }'
+}
+
+# expect_refusal WANT CMD...: CMD fails and its output contains WANT.
+expect_refusal() {
+	local want=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		log "'$*' succeeded"
+		return 1
+	fi
+	printf '%s\n' "$out" | log_file -
+	grep -qF -- "$want" <<<"$out"
+}
+
+ring_is() {
+	[ "$(ethtool_field b mc -g Current RX)" = "$1" ] &&
+		[ "$(ethtool_field b mc -g Current TX)" = "$1" ]
+}
+
+drvinfo_ok() {
+	local info
+	info=$(in_ns b ethtool -i mc)
+	grep -qx 'driver: memif' <<<"$info" &&
+		grep -qx 'bus-info: @e89:7' <<<"$info"
+}
+
+channels_before_ok() {
+	[ "$(ethtool_field b mc -l Pre-set RX)" = 2 ] &&
+		[ "$(ethtool_field b mc -l Pre-set TX)" = 2 ] &&
+		[ "$(ethtool_field b mc -l Current RX)" = 2 ] &&
+		[ "$(ethtool_field b mc -l Current TX)" = 2 ]
+}
+
+rings_before_ok() {
+	ring_is 1024 &&
+		[ "$(ethtool_field b mc -g Pre-set RX)" = 16384 ] &&
+		[ "$(ethtool_field b mc -g Current 'RX Buf Len')" = 2048 ]
+}
+
+stat_names_ok() {
+	local s k
+	s=$(in_ns b ethtool -S mc)
+	for k in handshake_errors bad_descriptor_errors ring_overflow_errors \
+		rx_queue_0_packets rx_queue_1_drops tx_queue_0_bytes \
+		tx_queue_1_errors; do
+		grep -q "^ *$k: 0$" <<<"$s" || { log "no $k: 0"; return 1; }
+	done
+}
+
+ipmon_saw_carrier() {
+	grep -q 'ms: .*LOWER_UP' "$(bg_log ipmon)" &&
+		grep -q 'ms: .*NO-CARRIER' "$(bg_log ipmon)"
+}
+
+channels_connected_ok() {
+	[ "$(ethtool_field b mc -l Current RX)" = 1 ] &&
+		[ "$(ethtool_field b mc -l Current TX)" = 1 ] &&
+		[ "$(ethtool_field b mc -l Pre-set RX)" = 2 ]
+}
+
+pings_counted() {
+	[ "$(ethtool_stat b mc tx_queue_0_packets)" -ge 20 ] &&
+		[ "$(ethtool_stat b mc rx_queue_0_packets)" -ge 20 ] &&
+		[ "$(ethtool_stat a ms rx_queue_0_packets)" -ge 20 ] &&
+		[ "$(ethtool_stat b mc tx_queue_1_packets)" = 0 ]
+}
+
+set_sizes_down() {
+	in_ns b ethtool -G mc rx 256 tx 256 rx-buf-len 4096 &&
+		ring_is 256 &&
+		[ "$(ethtool_field b mc -g Current 'RX Buf Len')" = 4096 ] &&
+		[ "$(memif_json b mc buffer_size)" = 4096 ] &&
+		[ "$(memif_json b mc ring_size)" = 256 ]
+}
+
+set_rx_alone() {
+	in_ns b ethtool -G mc rx 128 && ring_is 128
+}
+
+sizes_unchanged() {
+	ring_is 128 && [ "$(memif_json b mc buffer_size)" = 4096 ]
+}
+
+reconnected_sizes() {
+	wait_carrier b mc 1 10 &&
+		[ "$(memif_json b mc run_ring_size)" = 128 ] && ring_is 128
+}
+
+change_id_secret() {
+	nl_memif b --change mc id=9 secret=s3 &&
+		in_ns b ethtool -i mc | grep -qx 'bus-info: @e89:9' &&
+		[ "$(memif_json b mc has_secret)" = true ]
+}
+
+bad_bsize_refused() {
+	local out
+	out=$(nl_memif b --change mc id=5 bsize=64) && return 1
+	log "$out"
+	grep -q 'buffer size must be between' <<<"$out" &&
+		[ "$(memif_json b mc id)" = 9 ] &&
+		[ "$(memif_json b mc buffer_size)" = 4096 ]
+}
+
+clear_secret_reconnect() {
+	nl_memif b --change mc id=7 secret= &&
+		[ "$(memif_json b mc has_secret)" = false ] &&
+		ip -n b link set dev mc up && wait_carrier b mc 1 10
+}
+
+ktap_plan 31
+
+memif_load
+ns_create a b
+memifctl add ms role server socket @e89 id 7
+memifctl add mc role client socket @e89 id 7 queues 2
+ip link set dev ms netns a
+ip link set dev mc netns b
+
+# --- ethtool, before the link comes up --------------------------------------
+check "ethtool -i: driver memif, bus-info is socket:id" drvinfo_ok
+check "ethtool -l: 2 queues each way, all to be announced" channels_before_ok
+check "ethtool -g: 1024 slots of at most 16384, 2048-byte buffers" rings_before_ok
+check "ethtool -S: counters by cause and by queue" stat_names_ok
+
+# --- ip monitor link and our own listener see every state change ------------
+bg_start mon 120 ip netns exec a python3 "$TEST_DIR/nl_monitor.py"
+bg_start ipmon 120 ip -n a -o monitor link
+bg_wait_log mon listening 10 || bail "nl_monitor.py did not start"
+link_up a ms 10.8.0.1/24
+link_up b mc 10.8.0.2/24
+check "connected" wait_carrier b mc 1 10
+check "the listener saw the server wait, then connect" \
+	bg_wait_log mon "^ms state=connected carrier=1" 10
+ip -n b link set dev mc down
+check "the listener saw the server wait again when the client left" \
+	bg_wait_log mon "^ms state=waiting carrier=0" 10
+check "ip monitor link saw the carrier come and go" ipmon_saw_carrier
+ip -n b link set dev mc up
+wait_carrier b mc 1 10
+
+# --- ethtool while connected -------------------------------------------------
+check "ethtool -l: 1 queue each way in use (the server has 1)" channels_connected_ok
+check "ping -c 20" ns_exec b ping -c 20 -i 0.05 -W 2 -q 10.8.0.1
+check "ethtool -S: the pings on queue 0 both ways" pings_counted
+check "ethtool -G is refused while up, saying so" \
+	expect_refusal "down" in_ns b ethtool -G mc rx 256 tx 256
+
+# --- settings changed while down ---------------------------------------------
+ip -n b link set dev mc down
+check "ethtool -G rx 256 tx 256 rx-buf-len 4096 while down" set_sizes_down
+check "ethtool -G rx 128 alone sets both directions" set_rx_alone
+check "ethtool -G rx 100 (not a power of two) is refused" \
+	expect_refusal "power of two" in_ns b ethtool -G mc rx 100
+check "ethtool -G rx 256 tx 512 is refused" \
+	expect_refusal "equal" in_ns b ethtool -G mc rx 256 tx 512
+check "ethtool -G rx-buf-len 64 is refused" \
+	expect_refusal "buffer size" in_ns b ethtool -G mc rx-buf-len 64
+check_fail "ethtool -G rx 32768 is refused" in_ns b ethtool -G mc rx 32768
+check "nothing changed by the refusals" sizes_unchanged
+ip -n b link set dev mc up
+check "reconnected with the new sizes: 128 slots of 4096 bytes" reconnected_sizes
+check "ping -s 3000 fits one 4096-byte buffer" \
+	ns_exec b ping -c 10 -i 0.05 -W 2 -q -s 3000 10.8.0.1
+
+# --- rtnetlink changes: refused while up, applied while down ----------------
+check "a change while up is refused with EBUSY" \
+	expect_refusal "EBUSY: memif settings can only be changed while the interface is down" \
+	nl_memif b --change mc id=9
+check "a mode change is refused with EOPNOTSUPP (ENOTSUP)" \
+	expect_refusal "ENOTSUP: the mode of a memif link cannot be changed" \
+	nl_memif b --change mc mode=1
+ip -n b link set dev mc down
+check "while down: id and secret change" change_id_secret
+check "a bad buffer size is refused and changes nothing" bad_bsize_refused
+check "the same mode may be repeated" \
+	nl_memif b --change mc mode=0
+# Back to id 7 and no secret: the server takes the client again.
+check "an empty secret removes it; id back to 7; reconnects" clear_secret_reconnect
+
+# --- a handshake the peer never answers --------------------------------------
+# A listener that accepts and stays silent: the client sits in handshake
+# until it gives up after 5 s, says why and tries again.
+bg_start stall 60 python3 -c '
+import socket, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind("\0stall"); s.listen(8); print("listening", flush=True)
+conns = []
+while True:
+    conns.append(s.accept()[0])'
+bg_wait_log stall listening 10 || bail "silent listener did not start"
+bg_start rootmon 60 python3 "$TEST_DIR/nl_monitor.py"
+bg_wait_log rootmon listening 10 || bail "nl_monitor.py did not start"
+memifctl add mt role client socket @stall
+ip link set dev mt up
+check "the listener saw the client's handshake begin" \
+	bg_wait_log rootmon "^mt state=handshake carrier=0" 10
+check "it timed out after 5 s, saying so" wait_for \
+	"[ \"\$(memif_json - mt disc_reason)\" = 'local: handshake timed out' ]" 12
+check "and the listener saw the client wait again" \
+	bg_wait_log rootmon "^mt state=waiting carrier=0" 5
+check "the timeout counts as a handshake error" \
+	test "$(ethtool_stat - mt handshake_errors)" -ge 1
+ip link del dev mt
+
+bg_stop mon
+bg_stop ipmon
+bg_stop rootmon
+bg_stop stall
+ktap_finished
