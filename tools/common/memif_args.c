@@ -30,6 +30,11 @@ static const char *const state_names[] = {
 	[MEMIF_STATE_CONNECTED] = "connected",
 };
 
+static const char *const ring_dir_names[] = {
+	[MEMIF_RING_C2S] = "c2s",
+	[MEMIF_RING_S2C] = "s2c",
+};
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #ifndef __printf
 #define __printf(a, b) __attribute__((format(printf, a, b)))
@@ -72,6 +77,11 @@ int memif_mode_parse(const char *s, uint8_t *mode)
 const char *memif_state_name(unsigned int state)
 {
 	return state < ARRAY_SIZE(state_names) ? state_names[state] : NULL;
+}
+
+const char *memif_ring_dir_name(unsigned int dir)
+{
+	return dir < ARRAY_SIZE(ring_dir_names) ? ring_dir_names[dir] : NULL;
 }
 
 int memif_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *val)

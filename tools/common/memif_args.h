@@ -79,6 +79,8 @@ int memif_role_parse(const char *s, uint8_t *role);
 const char *memif_mode_name(unsigned int mode);
 int memif_mode_parse(const char *s, uint8_t *mode);
 const char *memif_state_name(unsigned int state);
+/* enum memif_ring_dir: "c2s" and "s2c" */
+const char *memif_ring_dir_name(unsigned int dir);
 
 /*
  * memif_parse_u32 - parse a decimal or 0x-prefixed hexadecimal number

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memifctl: create, delete and show memif links.
+ * memifctl: create, change, delete and show memif links.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -42,6 +42,21 @@
 #define __aligned(x) __attribute__((aligned(x)))
 #endif
 
+/* One entry of IFLA_MEMIF_REGIONS. */
+struct link_region {
+	uint32_t have;			/* 1 << IFLA_MEMIF_REGION_* received */
+	uint16_t index;
+	uint64_t size;
+};
+
+/* One entry of IFLA_MEMIF_RINGS. */
+struct link_ring {
+	uint32_t have;			/* 1 << IFLA_MEMIF_RING_* received */
+	uint8_t dir, log2_size;
+	uint16_t queue, region, head, tail, flags;
+	uint32_t buffer_size, offset;
+};
+
 /* What a link dump tells about one link. */
 struct link {
 	int ifindex;
@@ -60,6 +75,9 @@ struct link {
 	uint16_t s2c_rings, c2s_rings;
 	uint32_t id, buffer_size;
 	char *socket, *peer_name, *peer_app, *disc_reason;
+	struct link_region *regions;
+	struct link_ring *rings;
+	size_t n_regions, n_rings;
 };
 
 struct link_list {
@@ -68,50 +86,76 @@ struct link_list {
 	bool memif_only;
 };
 
+/* Was attribute @attr received for @l (a link, region or ring)? */
 #define HAVE(l, attr) (!!((l)->have & (1u << (attr))))
 
 /* ------------------------------------------------------------------ */
 /* Usage */
 
+/* Continuation lines line up after "Usage: memifctl add ". */
 static const char usage_add[] =
 "memifctl add NAME [role client|server] [socket PATH] [id N] [secret S]\n"
-"             [mode ethernet|ip] [ring-size N] [buffer-size N] [queues N]\n";
+"                    [mode ethernet|ip] [ring-size N] [buffer-size N]\n"
+"                    [queues N]\n";
+static const char usage_set[] =
+"memifctl set NAME [role client|server] [socket PATH] [id N] [secret S]\n"
+"                    [ring-size N] [buffer-size N]\n";
 static const char usage_del[] = "memifctl del NAME\n";
 static const char usage_show[] = "memifctl [-j|--json] show [NAME]\n";
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: %s       %s       %s",
-		usage_add, usage_del, usage_show);
+	fprintf(f, "Usage: %s       %s       %s       %s",
+		usage_add, usage_set, usage_del, usage_show);
 	fputs("       memifctl help | -h | --help | --version\n"
 	      "\n"
-	      "Create, delete and show memif links: network devices that exchange\n"
-	      "packets through shared memory with VPP, DPDK, libmemif or another\n"
-	      "memif link.\n"
+	      "Create, change, delete and show memif links: network devices that\n"
+	      "exchange packets through shared memory with VPP, DPDK, libmemif or\n"
+	      "another memif link.\n"
 	      "\n"
-	      "Options for add:\n"
+	      "Commands:\n"
+	      "  add NAME ...   create a memif link; it starts down: bring it up with\n"
+	      "                 ip link set dev NAME up\n"
+	      "  set NAME ...   change the settings given, only while the link is down;\n"
+	      "                 mode and queues cannot be changed\n"
+	      "  del NAME       delete a memif link\n"
+	      "  show [NAME]    all memif links, or NAME: settings, connection state,\n"
+	      "                 the peer and why the last connection ended; while\n"
+	      "                 connected, the shared memory regions and every ring\n"
+	      "                 (direction, queue, size, head, tail, interrupt mode)\n"
+	      "  help           print this help\n"
+	      "\n"
+	      "Options for add and set:\n"
 	      "  role R         client (alias slave, the default) or server (alias\n"
 	      "                 master)\n", f);
 	fprintf(f,
 		"  socket PATH    control socket, default %s;\n"
 		"                 a leading '@' names an abstract socket\n"
 		"  id N           interface id for the handshake, default 0\n"
-		"  secret S       1 to %d bytes, default none\n"
-		"  mode M         ethernet (the default) or ip\n"
+		"  secret S       at most %d bytes, default none; \"\" is none, and\n"
+		"                 with set removes the secret\n"
+		"  mode M         ethernet (the default) or ip; add only\n"
 		"  ring-size N    descriptors per ring, a power of two from %u to %u,\n"
 		"                 default %u\n"
 		"  buffer-size N  bytes per buffer, %d to %d, default %d\n"
-		"  queues N       queues in each direction, 1 to %d, default 1\n",
+		"  queues N       queues in each direction, 1 to %d, default 1;\n"
+		"                 add only\n",
 		MEMIF_SOCKET_DEFAULT, MEMIF_SECRET_MAX,
 		1u << MEMIF_LOG2_RING_SIZE_MIN, 1u << MEMIF_LOG2_RING_SIZE_MAX,
 		1u << MEMIF_LOG2_RING_SIZE_DEFAULT, MEMIF_BUFFER_SIZE_MIN,
 		MEMIF_BUFFER_SIZE_MAX, MEMIF_BUFFER_SIZE_DEFAULT,
 		MEMIF_MAX_QUEUES);
-	fputs("\n"
+	fputs("With add, what is not given takes the default; with set, it stays\n"
+	      "as it is.  Numbers are decimal, or hexadecimal with a 0x prefix.\n"
+	      "\n"
 	      "Options:\n"
-	      "  -j, --json     show prints a JSON array\n"
+	      "  -j, --json     show prints a JSON array, one object per link\n"
 	      "  -h, --help     print this help\n"
-	      "  --version      print the version\n", f);
+	      "  --version      print the version\n"
+	      "\n"
+	      "Exit status: 0 success, 1 refused by the kernel or no such memif\n"
+	      "link, 2 usage error.  Packet, drop and error counters per queue\n"
+	      "and per cause: ethtool -S NAME.  See memifctl(8).\n", f);
 }
 
 /* Print "memifctl: MSG", a usage line and return EXIT_USAGE. */
@@ -245,7 +289,134 @@ static const enum mnl_attr_data_type memif_attr_type[IFLA_MEMIF_MAX + 1] = {
 	[IFLA_MEMIF_NUM_S2C_RINGS] = MNL_TYPE_U16,
 	[IFLA_MEMIF_NUM_C2S_RINGS] = MNL_TYPE_U16,
 	[IFLA_MEMIF_RUN_LOG2_RING_SIZE] = MNL_TYPE_U8,
+	[IFLA_MEMIF_REGIONS] = MNL_TYPE_NESTED,
+	[IFLA_MEMIF_RINGS] = MNL_TYPE_NESTED,
 };
+
+static const enum mnl_attr_data_type
+region_attr_type[IFLA_MEMIF_REGION_MAX + 1] = {
+	[IFLA_MEMIF_REGION_INDEX] = MNL_TYPE_U16,
+	[IFLA_MEMIF_REGION_SIZE] = MNL_TYPE_U64,
+};
+
+static const enum mnl_attr_data_type
+ring_attr_type[IFLA_MEMIF_RING_MAX + 1] = {
+	[IFLA_MEMIF_RING_DIR] = MNL_TYPE_U8,
+	[IFLA_MEMIF_RING_QUEUE] = MNL_TYPE_U16,
+	[IFLA_MEMIF_RING_LOG2_SIZE] = MNL_TYPE_U8,
+	[IFLA_MEMIF_RING_BUFFER_SIZE] = MNL_TYPE_U32,
+	[IFLA_MEMIF_RING_REGION] = MNL_TYPE_U16,
+	[IFLA_MEMIF_RING_OFFSET] = MNL_TYPE_U32,
+	[IFLA_MEMIF_RING_HEAD] = MNL_TYPE_U16,
+	[IFLA_MEMIF_RING_TAIL] = MNL_TYPE_U16,
+	[IFLA_MEMIF_RING_FLAGS] = MNL_TYPE_U16,
+};
+
+/* Number of entries of type @type directly inside @nest. */
+static size_t count_entries(const struct nlattr *nest, uint16_t type)
+{
+	const struct nlattr *a;
+	size_t n = 0;
+
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == type)
+			n++;
+	return n;
+}
+
+/*
+ * The valid attributes of one entry of IFLA_MEMIF_REGIONS or _RINGS in
+ * @tb (of @max + 1 slots); returns the bit mask of those found.  Others,
+ * from a newer kernel or malformed, are left out.
+ */
+static uint32_t parse_entry(const struct nlattr *entry,
+			    const enum mnl_attr_data_type *types,
+			    unsigned int max, const struct nlattr **tb)
+{
+	uint32_t have = 0;
+	unsigned int i;
+
+	parse_nested(entry, tb, max);
+	for (i = 1; i <= max; i++) {
+		if (types[i] != MNL_TYPE_UNSPEC && valid(tb[i], types[i]))
+			have |= 1u << i;
+		else
+			tb[i] = NULL;
+	}
+	return have;
+}
+
+static int parse_regions(const struct nlattr *nest, struct link *l)
+{
+	const struct nlattr *tb[IFLA_MEMIF_REGION_MAX + 1];
+	const struct nlattr *entry;
+	struct link_region *r;
+	size_t n;
+
+	n = count_entries(nest, IFLA_MEMIF_REGION_ENTRY);
+	free(l->regions);
+	l->regions = calloc(n ? n : 1, sizeof(*l->regions));
+	l->n_regions = 0;
+	if (!l->regions)
+		return -1;
+	mnl_attr_for_each_nested(entry, nest) {
+		if (mnl_attr_get_type(entry) != IFLA_MEMIF_REGION_ENTRY ||
+		    !valid(entry, MNL_TYPE_NESTED))
+			continue;
+		r = &l->regions[l->n_regions++];
+		r->have = parse_entry(entry, region_attr_type,
+				      IFLA_MEMIF_REGION_MAX, tb);
+		if (tb[IFLA_MEMIF_REGION_INDEX])
+			r->index = mnl_attr_get_u16(tb[IFLA_MEMIF_REGION_INDEX]);
+		if (tb[IFLA_MEMIF_REGION_SIZE])
+			r->size = mnl_attr_get_u64(tb[IFLA_MEMIF_REGION_SIZE]);
+	}
+	return 0;
+}
+
+static int parse_rings(const struct nlattr *nest, struct link *l)
+{
+	const struct nlattr *tb[IFLA_MEMIF_RING_MAX + 1];
+	const struct nlattr *entry;
+	struct link_ring *r;
+	size_t n;
+
+	n = count_entries(nest, IFLA_MEMIF_RING_ENTRY);
+	free(l->rings);
+	l->rings = calloc(n ? n : 1, sizeof(*l->rings));
+	l->n_rings = 0;
+	if (!l->rings)
+		return -1;
+	mnl_attr_for_each_nested(entry, nest) {
+		if (mnl_attr_get_type(entry) != IFLA_MEMIF_RING_ENTRY ||
+		    !valid(entry, MNL_TYPE_NESTED))
+			continue;
+		r = &l->rings[l->n_rings++];
+		r->have = parse_entry(entry, ring_attr_type,
+				      IFLA_MEMIF_RING_MAX, tb);
+		if (tb[IFLA_MEMIF_RING_DIR])
+			r->dir = mnl_attr_get_u8(tb[IFLA_MEMIF_RING_DIR]);
+		if (tb[IFLA_MEMIF_RING_QUEUE])
+			r->queue = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_QUEUE]);
+		if (tb[IFLA_MEMIF_RING_LOG2_SIZE])
+			r->log2_size =
+				mnl_attr_get_u8(tb[IFLA_MEMIF_RING_LOG2_SIZE]);
+		if (tb[IFLA_MEMIF_RING_BUFFER_SIZE])
+			r->buffer_size =
+				mnl_attr_get_u32(tb[IFLA_MEMIF_RING_BUFFER_SIZE]);
+		if (tb[IFLA_MEMIF_RING_REGION])
+			r->region = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_REGION]);
+		if (tb[IFLA_MEMIF_RING_OFFSET])
+			r->offset = mnl_attr_get_u32(tb[IFLA_MEMIF_RING_OFFSET]);
+		if (tb[IFLA_MEMIF_RING_HEAD])
+			r->head = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_HEAD]);
+		if (tb[IFLA_MEMIF_RING_TAIL])
+			r->tail = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_TAIL]);
+		if (tb[IFLA_MEMIF_RING_FLAGS])
+			r->flags = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_FLAGS]);
+	}
+	return 0;
+}
 
 static int parse_memif_data(const struct nlattr *nest, struct link *l)
 {
@@ -308,6 +479,14 @@ static int parse_memif_data(const struct nlattr *nest, struct link *l)
 		case IFLA_MEMIF_RUN_LOG2_RING_SIZE:
 			l->run_log2_ring_size = mnl_attr_get_u8(a);
 			break;
+		case IFLA_MEMIF_REGIONS:
+			if (parse_regions(a, l))
+				return -1;
+			break;
+		case IFLA_MEMIF_RINGS:
+			if (parse_rings(a, l))
+				return -1;
+			break;
 		}
 		l->have |= 1u << i;
 	}
@@ -322,6 +501,8 @@ static void link_free(struct link *l)
 	free(l->peer_name);
 	free(l->peer_app);
 	free(l->disc_reason);
+	free(l->regions);
+	free(l->rings);
 }
 
 static void link_list_free(struct link_list *list)
@@ -457,10 +638,34 @@ static int not_memif(const struct link *l, const char *name)
 	return error("%s is not a memif device", name);
 }
 
+/* IFLA_INFO_DATA with the memif settings of @a, queues aside. */
+static void put_memif_data(struct nlmsghdr *nlh, const struct memif_args *a)
+{
+	struct nlattr *data;
+
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	if (a->set & MEMIF_ARG_ROLE)
+		mnl_attr_put_u8(nlh, IFLA_MEMIF_ROLE, a->role);
+	if (a->set & MEMIF_ARG_SOCKET)
+		mnl_attr_put_strz(nlh, IFLA_MEMIF_SOCKET, a->socket);
+	if (a->set & MEMIF_ARG_ID)
+		mnl_attr_put_u32(nlh, IFLA_MEMIF_ID, a->id);
+	if (a->set & MEMIF_ARG_SECRET)
+		mnl_attr_put_strz(nlh, IFLA_MEMIF_SECRET, a->secret);
+	if (a->set & MEMIF_ARG_MODE)
+		mnl_attr_put_u8(nlh, IFLA_MEMIF_MODE, a->mode);
+	if (a->set & MEMIF_ARG_RING_SIZE)
+		mnl_attr_put_u8(nlh, IFLA_MEMIF_LOG2_RING_SIZE,
+				a->log2_ring_size);
+	if (a->set & MEMIF_ARG_BUFFER_SIZE)
+		mnl_attr_put_u32(nlh, IFLA_MEMIF_BUFFER_SIZE, a->buffer_size);
+	mnl_attr_nest_end(nlh, data);
+}
+
 static int cmd_add(const char *name, int argc, char **argv)
 {
 	char buf[REQ_SIZE] __aligned(8);
-	struct nlattr *linkinfo, *data;
+	struct nlattr *linkinfo;
 	struct memif_args a;
 	struct nlmsghdr *nlh;
 	char msg[256];
@@ -482,26 +687,8 @@ static int cmd_add(const char *name, int argc, char **argv)
 	}
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, MEMIF_KIND);
-	if (a.set & ~MEMIF_ARG_QUEUES) {
-		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-		if (a.set & MEMIF_ARG_ROLE)
-			mnl_attr_put_u8(nlh, IFLA_MEMIF_ROLE, a.role);
-		if (a.set & MEMIF_ARG_SOCKET)
-			mnl_attr_put_strz(nlh, IFLA_MEMIF_SOCKET, a.socket);
-		if (a.set & MEMIF_ARG_ID)
-			mnl_attr_put_u32(nlh, IFLA_MEMIF_ID, a.id);
-		if (a.set & MEMIF_ARG_SECRET)
-			mnl_attr_put_strz(nlh, IFLA_MEMIF_SECRET, a.secret);
-		if (a.set & MEMIF_ARG_MODE)
-			mnl_attr_put_u8(nlh, IFLA_MEMIF_MODE, a.mode);
-		if (a.set & MEMIF_ARG_RING_SIZE)
-			mnl_attr_put_u8(nlh, IFLA_MEMIF_LOG2_RING_SIZE,
-					a.log2_ring_size);
-		if (a.set & MEMIF_ARG_BUFFER_SIZE)
-			mnl_attr_put_u32(nlh, IFLA_MEMIF_BUFFER_SIZE,
-					 a.buffer_size);
-		mnl_attr_nest_end(nlh, data);
-	}
+	if (a.set & ~MEMIF_ARG_QUEUES)
+		put_memif_data(nlh, &a);
 	mnl_attr_nest_end(nlh, linkinfo);
 
 	err = nl_open(&nl);
@@ -527,6 +714,77 @@ static int cmd_add(const char *name, int argc, char **argv)
 	nl_warning(&nl);
 	nl_close(&nl);
 	return EXIT_OK;
+}
+
+/*
+ * Change the settings of an existing memif link: RTM_NEWLINK on its
+ * ifindex, without NLM_F_CREATE, with the settings given and no others.
+ * The kernel takes them only while the link is down and never changes
+ * its mode; its message says why it refused.
+ */
+static int cmd_set(const char *name, int argc, char **argv)
+{
+	char buf[REQ_SIZE] __aligned(8);
+	struct link_list list = { 0 };
+	struct nlattr *linkinfo;
+	struct memif_args a;
+	struct nlmsghdr *nlh;
+	int ret = EXIT_ERR;
+	char msg[256];
+	struct nl nl;
+	int err;
+
+	if (!valid_ifname(name))
+		return usage_error(usage_set, "invalid interface name \"%s\"",
+				   name);
+	if (memif_args_parse(argc, argv, &a, msg, sizeof(msg)))
+		return usage_error(usage_set, "%s", msg);
+	/* The device's queues are allocated once, when it is created. */
+	if (a.set & MEMIF_ARG_QUEUES)
+		return usage_error(usage_set,
+				   "queues cannot be changed: delete the link and add it again");
+	if (!a.set)
+		return usage_error(usage_set, "nothing to change");
+
+	err = nl_open(&nl);
+	if (err)
+		return error("cannot open rtnetlink socket: %s",
+			     strerror(-err));
+	if (get_link(&nl, name, &list))
+		goto out;
+	if (!is_memif(&list.v[0])) {
+		not_memif(&list.v[0], name);
+		goto out;
+	}
+
+	/* By index: change the very link that was checked. */
+	nlh = put_link_header(buf, RTM_NEWLINK, NLM_F_ACK, list.v[0].ifindex);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, MEMIF_KIND);
+	put_memif_data(nlh, &a);
+	mnl_attr_nest_end(nlh, linkinfo);
+
+	err = nl_talk(&nl, nlh, NULL, NULL);
+	if (err == -ENODEV) {
+		error("device \"%s\" does not exist", name);
+		goto out;
+	}
+	if (err) {
+		nl_error(&nl, err);
+		/* Hints for kernels that say no more than the errno. */
+		if (err == -EBUSY && !nl.ext_msg[0])
+			error("bring the link down first: ip link set dev %s down",
+			      name);
+		else if (err == -EOPNOTSUPP && !nl.ext_msg[0])
+			error("this memif module cannot change a link: delete it and add it again");
+		goto out;
+	}
+	nl_warning(&nl);
+	ret = EXIT_OK;
+out:
+	link_list_free(&list);
+	nl_close(&nl);
+	return ret;
 }
 
 static int cmd_del(const char *name)
@@ -648,6 +906,37 @@ static unsigned long ring_size(uint8_t log2)
 	return log2 < 32 ? 1ul << log2 : 0;
 }
 
+static const char *ring_dir_str(const struct link_ring *r, char *buf,
+				size_t len)
+{
+	if (!HAVE(r, IFLA_MEMIF_RING_DIR))
+		return NULL;
+	return name_or_num(memif_ring_dir_name(r->dir), r->dir, buf, len);
+}
+
+/*
+ * Does link @l transmit on ring @r?  1 yes, 0 no (it receives), -1 not
+ * known.  A client transmits on C2S rings, a server on S2C rings.
+ */
+static int ring_is_tx(const struct link *l, const struct link_ring *r)
+{
+	if (!HAVE(l, IFLA_MEMIF_ROLE) || l->role >= __MEMIF_ROLE_MAX ||
+	    !HAVE(r, IFLA_MEMIF_RING_DIR) || r->dir >= __MEMIF_RING_DIR_MAX)
+		return -1;
+	return (l->role == MEMIF_ROLE_CLIENT) == (r->dir == MEMIF_RING_C2S);
+}
+
+/*
+ * The interrupt mode the receiver of ring @r asked for: with
+ * MEMIF_RING_FLAG_INT_MASKED it polls and the sender need not signal it.
+ */
+static const char *ring_int_mode(const struct link_ring *r)
+{
+	if (!HAVE(r, IFLA_MEMIF_RING_FLAGS))
+		return NULL;
+	return r->flags & MEMIF_RING_FLAG_INT_MASKED ? "polling" : "interrupt";
+}
+
 /* Length of the valid UTF-8 sequence at @s, 0 if there is none. */
 static size_t utf8_len(const unsigned char *s)
 {
@@ -711,10 +1000,10 @@ static void put_safe(const char *str)
 	}
 }
 
-static void put_num(const char *label, bool have, unsigned long v)
+static void put_num(const char *label, bool have, unsigned long long v)
 {
 	if (have)
-		printf("%s%lu", label, v);
+		printf("%s%llu", label, v);
 	else
 		printf("%s?", label);
 }
@@ -723,6 +1012,67 @@ static void put_str(const char *label, const char *s)
 {
 	fputs(label, stdout);
 	put_safe(s);
+}
+
+/*
+ *   regions:
+ *     0: size 16512
+ */
+static void print_regions_text(const struct link *l)
+{
+	const struct link_region *r;
+	size_t i;
+
+	if (!l->n_regions)
+		return;
+	puts("  regions:");
+	for (i = 0; i < l->n_regions; i++) {
+		r = &l->regions[i];
+		put_num("    ", HAVE(r, IFLA_MEMIF_REGION_INDEX), r->index);
+		put_num(": size ", HAVE(r, IFLA_MEMIF_REGION_SIZE), r->size);
+		putchar('\n');
+	}
+}
+
+/*
+ *   rings:
+ *     c2s queue 0 (tx): size 1024 buffer-size 2048 region 0 offset 0
+ *       head 1057 tail 33 flags 0x1 (polling)
+ *
+ * buffer-size only where the kernel knows it (a client).
+ */
+static void print_rings_text(const struct link *l)
+{
+	const struct link_ring *r;
+	char buf[32];
+	size_t i;
+	int tx;
+
+	if (!l->n_rings)
+		return;
+	puts("  rings:");
+	for (i = 0; i < l->n_rings; i++) {
+		r = &l->rings[i];
+		put_str("    ", ring_dir_str(r, buf, sizeof(buf)));
+		put_num(" queue ", HAVE(r, IFLA_MEMIF_RING_QUEUE), r->queue);
+		tx = ring_is_tx(l, r);
+		if (tx >= 0)
+			fputs(tx ? " (tx)" : " (rx)", stdout);
+		put_num(": size ", HAVE(r, IFLA_MEMIF_RING_LOG2_SIZE),
+			ring_size(r->log2_size));
+		if (HAVE(r, IFLA_MEMIF_RING_BUFFER_SIZE))
+			put_num(" buffer-size ", true, r->buffer_size);
+		put_num(" region ", HAVE(r, IFLA_MEMIF_RING_REGION), r->region);
+		put_num(" offset ", HAVE(r, IFLA_MEMIF_RING_OFFSET), r->offset);
+		putchar('\n');
+		put_num("      head ", HAVE(r, IFLA_MEMIF_RING_HEAD), r->head);
+		put_num(" tail ", HAVE(r, IFLA_MEMIF_RING_TAIL), r->tail);
+		if (HAVE(r, IFLA_MEMIF_RING_FLAGS))
+			printf(" flags 0x%x (%s)", r->flags, ring_int_mode(r));
+		else
+			fputs(" flags ?", stdout);
+		putchar('\n');
+	}
 }
 
 static void print_link_text(const struct link *l)
@@ -778,6 +1128,8 @@ static void print_link_text(const struct link *l)
 		put_str("  last disconnect: ", l->disc_reason);
 		putchar('\n');
 	}
+	print_regions_text(l);
+	print_rings_text(l);
 }
 
 /* A JSON string; invalid UTF-8 becomes U+FFFD, controls are escaped. */
@@ -854,11 +1206,11 @@ static void json_str(struct json_obj *o, const char *key, const char *val)
 }
 
 static void json_num(struct json_obj *o, const char *key, bool have,
-		     unsigned long v)
+		     unsigned long long v)
 {
 	json_key(o, key);
 	if (have)
-		printf("%lu", v);
+		printf("%llu", v);
 	else
 		fputs("null", stdout);
 }
@@ -867,6 +1219,59 @@ static void json_bool(struct json_obj *o, const char *key, bool have, bool v)
 {
 	json_key(o, key);
 	fputs(!have ? "null" : v ? "true" : "false", stdout);
+}
+
+static void print_regions_json(const struct link *l)
+{
+	const struct link_region *r;
+	struct json_obj o;
+	size_t i;
+
+	putchar('[');
+	for (i = 0; i < l->n_regions; i++) {
+		r = &l->regions[i];
+		o.first = true;
+		fputs(i ? ",{" : "{", stdout);
+		json_num(&o, "index", HAVE(r, IFLA_MEMIF_REGION_INDEX),
+			 r->index);
+		json_num(&o, "size", HAVE(r, IFLA_MEMIF_REGION_SIZE), r->size);
+		putchar('}');
+	}
+	putchar(']');
+}
+
+static void print_rings_json(const struct link *l)
+{
+	const struct link_ring *r;
+	struct json_obj o;
+	char buf[32];
+	size_t i;
+	int tx;
+
+	putchar('[');
+	for (i = 0; i < l->n_rings; i++) {
+		r = &l->rings[i];
+		o.first = true;
+		tx = ring_is_tx(l, r);
+		fputs(i ? ",{" : "{", stdout);
+		json_str(&o, "dir", ring_dir_str(r, buf, sizeof(buf)));
+		json_num(&o, "queue", HAVE(r, IFLA_MEMIF_RING_QUEUE), r->queue);
+		json_bool(&o, "tx", tx >= 0, tx > 0);
+		json_num(&o, "size", HAVE(r, IFLA_MEMIF_RING_LOG2_SIZE),
+			 ring_size(r->log2_size));
+		json_num(&o, "buffer_size",
+			 HAVE(r, IFLA_MEMIF_RING_BUFFER_SIZE), r->buffer_size);
+		json_num(&o, "region", HAVE(r, IFLA_MEMIF_RING_REGION),
+			 r->region);
+		json_num(&o, "offset", HAVE(r, IFLA_MEMIF_RING_OFFSET),
+			 r->offset);
+		json_num(&o, "head", HAVE(r, IFLA_MEMIF_RING_HEAD), r->head);
+		json_num(&o, "tail", HAVE(r, IFLA_MEMIF_RING_TAIL), r->tail);
+		json_num(&o, "flags", HAVE(r, IFLA_MEMIF_RING_FLAGS), r->flags);
+		json_str(&o, "interrupt_mode", ring_int_mode(r));
+		putchar('}');
+	}
+	putchar(']');
 }
 
 static void print_link_json(const struct link *l)
@@ -903,6 +1308,11 @@ static void print_link_json(const struct link *l)
 		 l->c2s_rings);
 	json_num(&o, "run_ring_size", HAVE(l, IFLA_MEMIF_RUN_LOG2_RING_SIZE),
 		 ring_size(l->run_log2_ring_size));
+	/* Arrays even when empty: a script can always iterate over them. */
+	json_key(&o, "regions");
+	print_regions_json(l);
+	json_key(&o, "rings");
+	print_rings_json(l);
 	putchar('}');
 }
 
@@ -1018,6 +1428,11 @@ int main(int argc, char **argv)
 		if (i >= argc)
 			return usage_error(usage_add, "missing NAME");
 		return cmd_add(argv[i], argc - i - 1, argv + i + 1);
+	}
+	if (!strcmp(cmd, "set")) {
+		if (i >= argc)
+			return usage_error(usage_set, "missing NAME");
+		return cmd_set(argv[i], argc - i - 1, argv + i + 1);
 	}
 	if (!strcmp(cmd, "del") || !strcmp(cmd, "delete")) {
 		if (i >= argc)

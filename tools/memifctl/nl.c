@@ -4,14 +4,21 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <sys/socket.h>
 #include <linux/netlink.h>
 
 #include "nl.h"
 
-/* Large enough for any message of a dump (the kernel caps them at 32k). */
+/*
+ * Enough for most messages: the kernel fills dump messages up to 32k, the
+ * size of the largest buffer a reader used, unless one link needs more.
+ * A memif link with many queues does (its rings are listed one by one),
+ * so nl_recv() grows the buffer to the size of the next message.
+ */
 #define NL_RECV_SIZE	32768
 
 struct talk {
@@ -49,6 +56,41 @@ void nl_close(struct nl *nl)
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	nl->sock = NULL;
+	free(nl->buf);
+	nl->buf = NULL;
+	nl->buf_size = 0;
+}
+
+/*
+ * Receive one datagram, into a buffer large enough for it: a message cut
+ * to the buffer's size would be lost (libmnl reports ENOSPC).  Its size
+ * is peeked first.  Returns its length or -errno.
+ */
+static ssize_t nl_recv(struct nl *nl)
+{
+	ssize_t len;
+	size_t size;
+	void *buf;
+
+	do {
+		len = recv(mnl_socket_get_fd(nl->sock), NULL, 0,
+			   MSG_PEEK | MSG_TRUNC);
+	} while (len < 0 && errno == EINTR);
+	if (len < 0)
+		return -errno;
+
+	size = len > NL_RECV_SIZE ? (size_t)len : NL_RECV_SIZE;
+	if (size > nl->buf_size) {
+		buf = realloc(nl->buf, size);
+		if (!buf)
+			return -ENOMEM;
+		nl->buf = buf;
+		nl->buf_size = size;
+	}
+	do {
+		len = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buf_size);
+	} while (len < 0 && errno == EINTR);
+	return len < 0 ? -errno : len;
 }
 
 static int ext_attr_cb(const struct nlattr *attr, void *data)
@@ -127,7 +169,6 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		[NLMSG_ERROR] = error_cb,
 		[NLMSG_DONE] = done_cb,
 	};
-	static char buf[NL_RECV_SIZE] __attribute__((aligned(8)));
 	struct talk t = { .nl = nl, .cb = cb, .data = data };
 	ssize_t len;
 	int ret;
@@ -139,15 +180,12 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		return -errno;
 
 	for (;;) {
-		len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
+		len = nl_recv(nl);
+		if (len < 0)
+			return (int)len;
 		errno = 0;
-		ret = mnl_cb_run2(buf, len, nl->seq, nl->portid, data_cb, &t,
-				  ctl_cb, NLMSG_MIN_TYPE);
+		ret = mnl_cb_run2(nl->buf, len, nl->seq, nl->portid, data_cb,
+				  &t, ctl_cb, NLMSG_MIN_TYPE);
 		if (ret == MNL_CB_ERROR)
 			return t.err ? t.err : (errno ? -errno : -EPROTO);
 		if (ret == MNL_CB_STOP)

@@ -14,12 +14,15 @@
  * @seq: sequence number of the last request
  * @ext_msg: the extended ack message (NLMSGERR_ATTR_MSG) of the last
  *	request's error or ack, "" if the kernel sent none
+ * @buf, @buf_size: the receive buffer, grown to the largest message seen
  */
 struct nl {
 	struct mnl_socket *sock;
 	unsigned int portid;
 	unsigned int seq;
 	char ext_msg[256];
+	void *buf;
+	size_t buf_size;
 };
 
 /* Open and bind; returns 0 or -errno. */

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Command line checks of memifctl that change nothing on the system: usage
-# errors, help, version, and lookups of links that are not memif links.
+# errors, help, version, and lookups of links that are not memif links
+# (set looks the link up before it asks for any change).
 # Usage: cli.sh MEMIFCTL_BINARY
 set -u
 bin=${1:?usage: cli.sh MEMIFCTL_BINARY}
@@ -36,6 +37,8 @@ expect()
 
 expect 0 "memifctl " --version
 expect 0 "Usage: memifctl" --help
+expect 0 "memifctl set NAME" --help
+expect 0 "ethtool -S" --help
 expect 0 "Usage: memifctl" -h
 expect 0 "Usage: memifctl" help
 expect 2 "missing command"
@@ -55,6 +58,29 @@ expect 2 "queues must be between 1 and 255" add memiftest0 queues 0
 expect 2 'invalid interface name "a/b"' add a/b
 expect 2 'invalid interface name "0123456789abcdef"' add 0123456789abcdef
 expect 2 'invalid interface name ""' add ""
+expect 2 "missing NAME" set
+expect 2 "Usage: memifctl set NAME" set
+expect 2 "nothing to change" set memiftest0
+expect 2 "queues cannot be changed" set memiftest0 queues 2
+expect 2 "queues cannot be changed" set memiftest0 ring-size 64 queues 1
+expect 2 "ring-size must be a power of two between 2 and 16384" \
+	set memiftest0 ring-size 1000
+expect 2 "ring-size must be a power of two between 2 and 16384" \
+	set memiftest0 ring-size 32768
+expect 2 "buffer-size must be between 128 and 65535" \
+	set memiftest0 buffer-size 127
+expect 2 'id must be an integer between 0 and 4294967295 (got "-1")' \
+	set memiftest0 id -1
+expect 2 'role must be client or server (got "peer")' \
+	set memiftest0 role peer
+expect 2 'mode must be ethernet or ip (got "tun")' set memiftest0 mode tun
+expect 2 "secret must be at most 23 bytes long (got 24)" \
+	set memiftest0 secret 123456789012345678901234
+expect 2 "socket must be 1 to 107 bytes long (got 0)" set memiftest0 socket ""
+expect 2 'unknown option "type"' set memiftest0 type memif
+expect 2 'missing value after "id"' set memiftest0 id
+expect 2 '"id" given more than once' set memiftest0 id 1 id 2
+expect 2 'invalid interface name "a/b"' set a/b id 1
 expect 2 "missing NAME" del
 expect 2 'unexpected argument "b"' del a b
 expect 2 'unexpected argument "b"' show a b
@@ -66,6 +92,9 @@ expect 1 'device "memiftest-nx" does not exist' del memiftest-nx
 expect 1 "lo is not a memif device" show lo
 expect 1 "lo is not a memif device" -j show lo
 expect 1 "lo is not a memif device" del lo
+expect 1 "lo is not a memif device" set lo ring-size 64
+# an empty secret is accepted: it removes the secret
+expect 1 'device "memiftest-nx" does not exist' set memiftest-nx secret ""
 
 # show: a JSON array, whatever links there are.
 expect 0 "[" -j show

@@ -21,11 +21,51 @@ for fmt in text json; do
 	fi
 done
 
+# The shape scripts rely on: every key in every object, arrays for the
+# regions and rings of every link, rings with a direction and a tx flag
+# that follows the role.
 if command -v python3 >/dev/null 2>&1; then
-	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' \
-		"$tmp/json" || { echo "FAIL: invalid JSON"; fail=1; }
+	python3 - "$tmp/json" <<'PY' || { echo "FAIL: JSON structure"; fail=1; }
+import json, sys
+
+LINK = ["name", "ifindex", "mtu", "admin_up", "operstate", "carrier", "role",
+        "state", "socket", "id", "mode", "ring_size", "buffer_size",
+        "num_tx_queues", "num_rx_queues", "has_secret", "peer_name",
+        "peer_app", "disc_reason", "s2c_rings", "c2s_rings", "run_ring_size",
+        "regions", "rings"]
+REGION = ["index", "size"]
+RING = ["dir", "queue", "tx", "size", "buffer_size", "region", "offset",
+        "head", "tail", "flags", "interrupt_mode"]
+
+links = json.load(open(sys.argv[1]))
+assert isinstance(links, list) and links
+for l in links:
+    assert list(l) == LINK, l["name"]
+    assert isinstance(l["regions"], list) and isinstance(l["rings"], list)
+    for r in l["regions"]:
+        assert list(r) == REGION, r
+    for r in l["rings"]:
+        assert list(r) == RING, r
+        if r["dir"] in ("c2s", "s2c") and l["role"] in ("client", "server"):
+            assert r["tx"] == ((r["dir"] == "c2s") == (l["role"] == "client"))
+        else:
+            assert r["tx"] is None, r
+        if r["flags"] is not None:
+            assert r["interrupt_mode"] == ("polling" if r["flags"] & 1
+                                           else "interrupt"), r
+by = {l["name"]: l for l in links}
+srv = by["memif4"]
+assert [r["dir"] for r in srv["rings"]] == ["c2s", "c2s", "s2c", "s2c"]
+assert all(r["buffer_size"] is None for r in srv["rings"])
+assert srv["regions"][1]["size"] == 8589934592
+cli = by["memif0"]
+assert all(r["buffer_size"] == 2048 for r in cli["rings"])
+assert by["memif1"]["rings"] == [] and by["memif1"]["regions"] == []
+PY
 elif command -v jq >/dev/null 2>&1; then
-	jq -e . "$tmp/json" >/dev/null || { echo "FAIL: invalid JSON"; fail=1; }
+	jq -e 'all(.[]; (.regions | type) == "array" and
+		   (.rings | type) == "array")' "$tmp/json" >/dev/null ||
+		{ echo "FAIL: invalid JSON"; fail=1; }
 fi
 
 [ $fail = 0 ] && echo "run_show: text and json output as expected"

@@ -230,6 +230,9 @@ static void run_names(void)
 	CHECK(!strcmp(memif_state_name(MEMIF_STATE_CONNECTED), "connected"),
 	      "state");
 	CHECK(!memif_state_name(__MEMIF_STATE_MAX), "state max");
+	CHECK(!strcmp(memif_ring_dir_name(MEMIF_RING_C2S), "c2s"), "c2s");
+	CHECK(!strcmp(memif_ring_dir_name(MEMIF_RING_S2C), "s2c"), "s2c");
+	CHECK(!memif_ring_dir_name(__MEMIF_RING_DIR_MAX), "ring dir max");
 	CHECK(memif_role_parse("master", &v) == 0 && v == MEMIF_ROLE_SERVER,
 	      "parse master");
 	CHECK(memif_role_parse("", &v) == -1, "parse empty role");

@@ -8,6 +8,9 @@
 #include "../memifctl.c"
 #undef main
 
+/* Puts IFLA_MEMIF_REGIONS and IFLA_MEMIF_RINGS, or whatever it wants. */
+typedef void (*put_extra_t)(struct nlmsghdr *nlh);
+
 struct fake {
 	int ifindex;
 	const char *name;
@@ -19,7 +22,132 @@ struct fake {
 	bool running;
 	uint16_t s2c, c2s;
 	uint8_t run_log2_ring;
+	put_extra_t extra;
 };
+
+static void put_region(struct nlmsghdr *nlh, uint16_t index, uint64_t size)
+{
+	struct nlattr *e = mnl_attr_nest_start(nlh, IFLA_MEMIF_REGION_ENTRY);
+
+	mnl_attr_put_u16(nlh, IFLA_MEMIF_REGION_INDEX, index);
+	mnl_attr_put_u64(nlh, IFLA_MEMIF_REGION_SIZE, size);
+	mnl_attr_nest_end(nlh, e);
+}
+
+struct fake_ring {
+	uint8_t dir, log2;
+	uint16_t queue, region, head, tail, flags;
+	int64_t bufsize;		/* -1: not reported (a server) */
+	uint32_t offset;
+};
+
+static void put_ring(struct nlmsghdr *nlh, const struct fake_ring *r)
+{
+	struct nlattr *e = mnl_attr_nest_start(nlh, IFLA_MEMIF_RING_ENTRY);
+
+	mnl_attr_put_u8(nlh, IFLA_MEMIF_RING_DIR, r->dir);
+	mnl_attr_put_u16(nlh, IFLA_MEMIF_RING_QUEUE, r->queue);
+	mnl_attr_put_u8(nlh, IFLA_MEMIF_RING_LOG2_SIZE, r->log2);
+	if (r->bufsize >= 0)
+		mnl_attr_put_u32(nlh, IFLA_MEMIF_RING_BUFFER_SIZE,
+				 (uint32_t)r->bufsize);
+	mnl_attr_put_u16(nlh, IFLA_MEMIF_RING_REGION, r->region);
+	mnl_attr_put_u32(nlh, IFLA_MEMIF_RING_OFFSET, r->offset);
+	mnl_attr_put_u16(nlh, IFLA_MEMIF_RING_HEAD, r->head);
+	mnl_attr_put_u16(nlh, IFLA_MEMIF_RING_TAIL, r->tail);
+	mnl_attr_put_u16(nlh, IFLA_MEMIF_RING_FLAGS, r->flags);
+	mnl_attr_nest_end(nlh, e);
+}
+
+/* A client connected to DPDK, which polls its C2S ring: one queue. */
+static void extra_client(struct nlmsghdr *nlh)
+{
+	static const struct fake_ring rings[] = {
+		{ .dir = MEMIF_RING_C2S, .log2 = 9, .bufsize = 2048,
+		  .region = 0, .offset = 0, .head = 1057, .tail = 1050,
+		  .flags = MEMIF_RING_FLAG_INT_MASKED },
+		{ .dir = MEMIF_RING_S2C, .log2 = 9, .bufsize = 2048,
+		  .region = 0, .offset = 8320, .head = 545, .tail = 33 },
+	};
+	struct nlattr *n;
+	size_t i;
+
+	n = mnl_attr_nest_start(nlh, IFLA_MEMIF_REGIONS);
+	put_region(nlh, 0, 16640);
+	put_region(nlh, 1, 2097152);
+	mnl_attr_nest_end(nlh, n);
+	n = mnl_attr_nest_start(nlh, IFLA_MEMIF_RINGS);
+	for (i = 0; i < ARRAY_SIZE(rings); i++)
+		put_ring(nlh, &rings[i]);
+	mnl_attr_nest_end(nlh, n);
+}
+
+/*
+ * A server with two queues: no buffer size, indexes that wrapped, flags
+ * with bits unknown to memifctl, a region larger than 4 GiB.
+ */
+static void extra_server(struct nlmsghdr *nlh)
+{
+	static const struct fake_ring rings[] = {
+		{ .dir = MEMIF_RING_C2S, .queue = 0, .log2 = 14, .bufsize = -1,
+		  .region = 0, .offset = 0, .head = 3, .tail = 65533 },
+		{ .dir = MEMIF_RING_C2S, .queue = 1, .log2 = 14, .bufsize = -1,
+		  .region = 0, .offset = 262272, .head = 0, .tail = 0,
+		  .flags = 0x8001 },
+		{ .dir = MEMIF_RING_S2C, .queue = 0, .log2 = 14, .bufsize = -1,
+		  .region = 0, .offset = 524544, .head = 65535, .tail = 65535,
+		  .flags = 0x8000 },
+		{ .dir = MEMIF_RING_S2C, .queue = 1, .log2 = 14, .bufsize = -1,
+		  .region = 0, .offset = 786816, .head = 16384, .tail = 0 },
+	};
+	struct nlattr *n;
+	size_t i;
+
+	n = mnl_attr_nest_start(nlh, IFLA_MEMIF_REGIONS);
+	put_region(nlh, 0, 1049088);
+	put_region(nlh, 1, 8589934592ull);
+	mnl_attr_nest_end(nlh, n);
+	n = mnl_attr_nest_start(nlh, IFLA_MEMIF_RINGS);
+	for (i = 0; i < ARRAY_SIZE(rings); i++)
+		put_ring(nlh, &rings[i]);
+	mnl_attr_nest_end(nlh, n);
+}
+
+/*
+ * What a broken or newer kernel might send: entries of another type,
+ * attributes of the wrong size, missing or unknown ones, an unknown
+ * direction.  Whatever is invalid is shown as not reported.
+ */
+static void extra_odd(struct nlmsghdr *nlh)
+{
+	struct nlattr *n, *e;
+
+	n = mnl_attr_nest_start(nlh, IFLA_MEMIF_REGIONS);
+	e = mnl_attr_nest_start(nlh, IFLA_MEMIF_REGION_ENTRY);
+	mnl_attr_put_u32(nlh, IFLA_MEMIF_REGION_INDEX, 2);	/* not u16 */
+	mnl_attr_nest_end(nlh, e);
+	mnl_attr_put_u32(nlh, IFLA_MEMIF_REGION_ENTRY + 1, 7);	/* ignored */
+	e = mnl_attr_nest_start(nlh, IFLA_MEMIF_REGION_ENTRY);
+	mnl_attr_put_u16(nlh, IFLA_MEMIF_REGION_INDEX, 3);
+	mnl_attr_nest_end(nlh, e);
+	mnl_attr_nest_end(nlh, n);
+
+	n = mnl_attr_nest_start(nlh, IFLA_MEMIF_RINGS);
+	e = mnl_attr_nest_start(nlh, IFLA_MEMIF_RING_ENTRY + 1); /* ignored */
+	mnl_attr_put_u8(nlh, IFLA_MEMIF_RING_DIR, MEMIF_RING_C2S);
+	mnl_attr_nest_end(nlh, e);
+	e = mnl_attr_nest_start(nlh, IFLA_MEMIF_RING_ENTRY);
+	mnl_attr_put_u8(nlh, IFLA_MEMIF_RING_DIR, 5);
+	mnl_attr_put_u32(nlh, IFLA_MEMIF_RING_HEAD, 1);		/* not u16 */
+	mnl_attr_put_u32(nlh, IFLA_MEMIF_RING_MAX + 1, 42);	/* future */
+	mnl_attr_nest_end(nlh, e);
+	e = mnl_attr_nest_start(nlh, IFLA_MEMIF_RING_ENTRY);
+	mnl_attr_put_u8(nlh, IFLA_MEMIF_RING_DIR, MEMIF_RING_S2C);
+	mnl_attr_put_u16(nlh, IFLA_MEMIF_RING_QUEUE, 0);
+	mnl_attr_put_u8(nlh, IFLA_MEMIF_RING_LOG2_SIZE, 3);
+	mnl_attr_nest_end(nlh, e);
+	mnl_attr_nest_end(nlh, n);
+}
 
 static const struct fake fakes[] = {
 	{ .ifindex = 5, .name = "memif0", .kind = "memif", .up = true,
@@ -28,7 +156,7 @@ static const struct fake fakes[] = {
 	  .log2_ring = 10, .bufsize = 2048, .socket = "/run/m1.sock",
 	  .peer_name = "net_memif0", .peer_app = "DPDK 22.11.11",
 	  .disc = "peer: bye", .running = true, .s2c = 1, .c2s = 1,
-	  .run_log2_ring = 9 },
+	  .run_log2_ring = 9, .extra = extra_client },
 	{ .ifindex = 6, .name = "v0", .kind = "veth", .up = true },
 	{ .ifindex = 7, .name = "memif1", .kind = "memif", .up = true,
 	  .data = true, .role = MEMIF_ROLE_SERVER,
@@ -39,7 +167,14 @@ static const struct fake fakes[] = {
 	{ .ifindex = 8, .name = "memif2", .kind = "memif" },
 	{ .ifindex = 9, .name = "memif3", .kind = "memif", .data = true,
 	  .role = 7, .state = 9, .mode = 5, .log2_ring = 3, .bufsize = 128,
-	  .socket = "/s", .peer_app = "VPP 24.02\xc2\x9b[31m" },
+	  .socket = "/s", .peer_app = "VPP 24.02\xc2\x9b[31m",
+	  .extra = extra_odd },
+	{ .ifindex = 10, .name = "memif4", .kind = "memif", .up = true,
+	  .carrier = true, .data = true, .role = MEMIF_ROLE_SERVER,
+	  .state = MEMIF_STATE_CONNECTED, .mode = MEMIF_MODE_ETHERNET,
+	  .log2_ring = 10, .bufsize = 2048, .id = 1, .socket = "/run/k.sock",
+	  .peer_name = "s0", .peer_app = "Linux memif", .running = true,
+	  .s2c = 2, .c2s = 2, .run_log2_ring = 14, .extra = extra_server },
 };
 
 static void feed(const struct fake *f, struct link_list *list)
@@ -86,6 +221,8 @@ static void feed(const struct fake *f, struct link_list *list)
 			mnl_attr_put_u8(nlh, IFLA_MEMIF_RUN_LOG2_RING_SIZE,
 					f->run_log2_ring);
 		}
+		if (f->extra)
+			f->extra(nlh);
 		/* an attribute from the future is ignored */
 		mnl_attr_put_u32(nlh, IFLA_MEMIF_MAX + 1, 42);
 		mnl_attr_nest_end(nlh, data);
