@@ -42,7 +42,10 @@
 #define __aligned(x) __attribute__((aligned(x)))
 #endif
 
-/* One entry of IFLA_MEMIF_REGIONS. */
+/*
+ * One entry of IFLA_MEMIF_REGIONS; like struct link_ring, it starts with
+ * its "have" mask, which parse_list() fills in.
+ */
 struct link_region {
 	uint32_t have;			/* 1 << IFLA_MEMIF_REGION_* received */
 	uint16_t index;
@@ -346,76 +349,91 @@ static uint32_t parse_entry(const struct nlattr *entry,
 	return have;
 }
 
-static int parse_regions(const struct nlattr *nest, struct link *l)
-{
-	const struct nlattr *tb[IFLA_MEMIF_REGION_MAX + 1];
-	const struct nlattr *entry;
-	struct link_region *r;
-	size_t n;
+/* Both lists: the type of an entry, and its attribute slots. */
+#define ENTRY_TYPE	IFLA_MEMIF_RING_ENTRY
+#define ENTRY_ATTR_MAX	IFLA_MEMIF_RING_MAX
+_Static_assert(IFLA_MEMIF_REGION_ENTRY == ENTRY_TYPE &&
+	       IFLA_MEMIF_REGION_MAX <= ENTRY_ATTR_MAX,
+	       "one parser for both lists");
 
-	n = count_entries(nest, IFLA_MEMIF_REGION_ENTRY);
-	free(l->regions);
-	l->regions = calloc(n ? n : 1, sizeof(*l->regions));
-	l->n_regions = 0;
-	if (!l->regions)
+static void fill_region(void *elem, const struct nlattr **tb)
+{
+	struct link_region *r = elem;
+
+	if (tb[IFLA_MEMIF_REGION_INDEX])
+		r->index = mnl_attr_get_u16(tb[IFLA_MEMIF_REGION_INDEX]);
+	if (tb[IFLA_MEMIF_REGION_SIZE])
+		r->size = mnl_attr_get_u64(tb[IFLA_MEMIF_REGION_SIZE]);
+}
+
+static void fill_ring(void *elem, const struct nlattr **tb)
+{
+	struct link_ring *r = elem;
+
+	if (tb[IFLA_MEMIF_RING_DIR])
+		r->dir = mnl_attr_get_u8(tb[IFLA_MEMIF_RING_DIR]);
+	if (tb[IFLA_MEMIF_RING_QUEUE])
+		r->queue = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_QUEUE]);
+	if (tb[IFLA_MEMIF_RING_LOG2_SIZE])
+		r->log2_size = mnl_attr_get_u8(tb[IFLA_MEMIF_RING_LOG2_SIZE]);
+	if (tb[IFLA_MEMIF_RING_BUFFER_SIZE])
+		r->buffer_size =
+			mnl_attr_get_u32(tb[IFLA_MEMIF_RING_BUFFER_SIZE]);
+	if (tb[IFLA_MEMIF_RING_REGION])
+		r->region = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_REGION]);
+	if (tb[IFLA_MEMIF_RING_OFFSET])
+		r->offset = mnl_attr_get_u32(tb[IFLA_MEMIF_RING_OFFSET]);
+	if (tb[IFLA_MEMIF_RING_HEAD])
+		r->head = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_HEAD]);
+	if (tb[IFLA_MEMIF_RING_TAIL])
+		r->tail = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_TAIL]);
+	if (tb[IFLA_MEMIF_RING_FLAGS])
+		r->flags = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_FLAGS]);
+}
+
+/*
+ * The entries of IFLA_MEMIF_REGIONS or IFLA_MEMIF_RINGS (@nest), as a new
+ * array in *@arr of *@n elements of @size bytes, each starting with its
+ * "have" mask: @types and @max describe an entry's attributes, @fill sets
+ * an element from them.  Returns -1 when out of memory.
+ */
+static int parse_list(const struct nlattr *nest,
+		      const enum mnl_attr_data_type *types, unsigned int max,
+		      size_t size, void **arr, size_t *n,
+		      void (*fill)(void *elem, const struct nlattr **tb))
+{
+	const struct nlattr *tb[ENTRY_ATTR_MAX + 1];
+	const struct nlattr *entry;
+	char *elem;
+
+	free(*arr);
+	*n = 0;
+	*arr = calloc(count_entries(nest, ENTRY_TYPE) + 1, size);
+	if (!*arr)
 		return -1;
 	mnl_attr_for_each_nested(entry, nest) {
-		if (mnl_attr_get_type(entry) != IFLA_MEMIF_REGION_ENTRY ||
+		if (mnl_attr_get_type(entry) != ENTRY_TYPE ||
 		    !valid(entry, MNL_TYPE_NESTED))
 			continue;
-		r = &l->regions[l->n_regions++];
-		r->have = parse_entry(entry, region_attr_type,
-				      IFLA_MEMIF_REGION_MAX, tb);
-		if (tb[IFLA_MEMIF_REGION_INDEX])
-			r->index = mnl_attr_get_u16(tb[IFLA_MEMIF_REGION_INDEX]);
-		if (tb[IFLA_MEMIF_REGION_SIZE])
-			r->size = mnl_attr_get_u64(tb[IFLA_MEMIF_REGION_SIZE]);
+		elem = (char *)*arr + (*n)++ * size;
+		*(uint32_t *)elem = parse_entry(entry, types, max, tb);
+		fill(elem, tb);
 	}
 	return 0;
 }
 
+static int parse_regions(const struct nlattr *nest, struct link *l)
+{
+	return parse_list(nest, region_attr_type, IFLA_MEMIF_REGION_MAX,
+			  sizeof(*l->regions), (void **)&l->regions,
+			  &l->n_regions, fill_region);
+}
+
 static int parse_rings(const struct nlattr *nest, struct link *l)
 {
-	const struct nlattr *tb[IFLA_MEMIF_RING_MAX + 1];
-	const struct nlattr *entry;
-	struct link_ring *r;
-	size_t n;
-
-	n = count_entries(nest, IFLA_MEMIF_RING_ENTRY);
-	free(l->rings);
-	l->rings = calloc(n ? n : 1, sizeof(*l->rings));
-	l->n_rings = 0;
-	if (!l->rings)
-		return -1;
-	mnl_attr_for_each_nested(entry, nest) {
-		if (mnl_attr_get_type(entry) != IFLA_MEMIF_RING_ENTRY ||
-		    !valid(entry, MNL_TYPE_NESTED))
-			continue;
-		r = &l->rings[l->n_rings++];
-		r->have = parse_entry(entry, ring_attr_type,
-				      IFLA_MEMIF_RING_MAX, tb);
-		if (tb[IFLA_MEMIF_RING_DIR])
-			r->dir = mnl_attr_get_u8(tb[IFLA_MEMIF_RING_DIR]);
-		if (tb[IFLA_MEMIF_RING_QUEUE])
-			r->queue = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_QUEUE]);
-		if (tb[IFLA_MEMIF_RING_LOG2_SIZE])
-			r->log2_size =
-				mnl_attr_get_u8(tb[IFLA_MEMIF_RING_LOG2_SIZE]);
-		if (tb[IFLA_MEMIF_RING_BUFFER_SIZE])
-			r->buffer_size =
-				mnl_attr_get_u32(tb[IFLA_MEMIF_RING_BUFFER_SIZE]);
-		if (tb[IFLA_MEMIF_RING_REGION])
-			r->region = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_REGION]);
-		if (tb[IFLA_MEMIF_RING_OFFSET])
-			r->offset = mnl_attr_get_u32(tb[IFLA_MEMIF_RING_OFFSET]);
-		if (tb[IFLA_MEMIF_RING_HEAD])
-			r->head = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_HEAD]);
-		if (tb[IFLA_MEMIF_RING_TAIL])
-			r->tail = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_TAIL]);
-		if (tb[IFLA_MEMIF_RING_FLAGS])
-			r->flags = mnl_attr_get_u16(tb[IFLA_MEMIF_RING_FLAGS]);
-	}
-	return 0;
+	return parse_list(nest, ring_attr_type, IFLA_MEMIF_RING_MAX,
+			  sizeof(*l->rings), (void **)&l->rings, &l->n_rings,
+			  fill_ring);
 }
 
 static int parse_memif_data(const struct nlattr *nest, struct link *l)
