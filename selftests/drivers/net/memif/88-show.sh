@@ -297,10 +297,10 @@ check "socket \"\": refused" set_refused 2 "socket must be 1 to 107 bytes" \
 check "socket too long: refused" \
 	set_refused 2 "socket must be 1 to 107 bytes long (got 108)" \
 	socket "$long"
-check "relative socket path: refused by the kernel" \
-	set_refused 1 "socket path must be absolute" socket relative.sock
-check "socket \"@\": refused by the kernel" \
-	set_refused 1 "abstract socket name after '@' is empty" socket @
+check "relative socket path: refused" \
+	set_refused 2 "socket must be an absolute path or @name" socket relative.sock
+check "socket \"@\": refused" \
+	set_refused 2 "the abstract name after '@' is empty" socket @
 check "id: refused" set_refused 2 "id must be an integer between 0 and" \
 	id 4294967296
 check "secret too long: refused" \
