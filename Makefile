@@ -37,30 +37,57 @@ demo:
 lint:
 	scripts/lint.sh
 
-# install: the tools, memifctl in $(PREFIX)/sbin (default /usr/local) and
-# link_memif.so where Debian's ip looks for plugins ($(IPLIBDIR), see
-# tools/iproute2/Makefile).
-#
-# The module is not installed yet (issue 6): its targets, install-module
-# and uninstall-module, go next to install-tools and uninstall-tools, as
-# further prerequisites of install and uninstall.
-install: install-tools
+# install: the module in /lib/modules/$(KVER)/updates/drivers/net/memif,
+# by kbuild's modules_install (which signs or compresses it as the kernel
+# wants), then depmod, so
+# that modprobe memif and `ip link add ... type memif` load it), the uapi
+# header in $(PREFIX)/include/linux, memifctl and its man page under
+# $(PREFIX) (default /usr/local), link_memif.so where Debian's ip looks for
+# plugins ($(IPLIBDIR), see tools/iproute2/Makefile).  DESTDIR is honoured
+# (depmod then is left to the packager).  DKMS: see dkms.conf.
+PREFIX ?= /usr/local
+INCLUDEDIR ?= $(PREFIX)/include
+MODDIR = $(DESTDIR)/lib/modules/$(KVER)/updates/drivers/net/memif
+DEPMOD ?= depmod
+export PREFIX
+
+install: install-module install-header install-tools
+
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=updates modules_install
+	$(if $(DESTDIR),,$(DEPMOD) -a $(KVER))
+
+install-header:
+	install -D -m 0644 include/uapi/linux/if_memif.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/if_memif.h
 
 install-tools: tools
 	$(MAKE) -C tools/memifctl install
 	$(MAKE) -C tools/iproute2 install
 
-uninstall: uninstall-tools
+uninstall: uninstall-module uninstall-header uninstall-tools
+
+uninstall-module:
+	rm -f $(MODDIR)/memif.ko $(MODDIR)/memif.ko.xz $(MODDIR)/memif.ko.zst
+	-rmdir -p --ignore-fail-on-non-empty $(MODDIR)
+	$(if $(DESTDIR),,$(DEPMOD) -a $(KVER))
+
+uninstall-header:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/if_memif.h
 
 uninstall-tools:
 	$(MAKE) -C tools/memifctl uninstall
 	$(MAKE) -C tools/iproute2 uninstall
 
-clean:
-	-$(MAKE) -C $(KDIR) M=$(PWD) clean
+clean-module:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+
+clean: clean-module
 	$(MAKE) -C tools/memifctl clean
 	$(MAKE) -C tools/iproute2 clean
 	rm -rf build
 
-.PHONY: all module tools check demo lint install install-tools uninstall \
-	uninstall-tools clean
+.PHONY: all module tools check demo lint install install-module \
+	install-header install-tools uninstall uninstall-module \
+	uninstall-header uninstall-tools clean-module clean
