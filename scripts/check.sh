@@ -6,6 +6,11 @@
 # and every selftest, each in its own QEMU guest.  The last line is
 # "N passed, N failed" over all of them.
 #
+# Lanes: the selftests run on the default kernel (scripts/kver.sh: Debian
+# 12's 6.1), then again on the newest installed 6.12 kernel, with the
+# module built for it warning-free (W=1) in build/lane-<release>.  With
+# KVER given (make check KVER=...), only that kernel's lane runs.
+#
 # Arguments are passed to selftests/run.sh (e.g. test names).
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -39,15 +44,59 @@ host_check memifctl-unit make -C tools/memifctl test
 host_check iproute2-plugin make -C tools/iproute2 test
 host_check vm-harness selftests/vm/test-harness.sh
 
-out=build/logs/selftests.out
-selftests/run.sh "$@" | tee "$out"
-last=$(tail -n 1 "$out")
-if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-	passed=$((passed + BASH_REMATCH[1]))
-	failed=$((failed + BASH_REMATCH[2]))
+# lane NAME LOGDIR [ENV=VALUE...] -- [RUN_ARG...]: the selftests in one
+# lane; its totals are added to ours.
+lane() {
+	local name=$1 logs=$2 out last
+	shift 2
+	local envs=()
+	while [ "$1" != -- ]; do
+		envs+=("$1")
+		shift
+	done
+	shift
+	out=$logs/selftests.out
+	mkdir -p "$logs"
+	echo "# lane $name"
+	env "${envs[@]}" selftests/run.sh --logs "$logs" "$@" | tee "$out"
+	last=$(tail -n 1 "$out")
+	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+		passed=$((passed + BASH_REMATCH[1]))
+		failed=$((failed + BASH_REMATCH[2]))
+	else
+		echo "check: lane $name: selftests/run.sh did not finish"
+		failed=$((failed + 1))
+	fi
+}
+
+# build_lane KVER DIR: the module alone, built for KVER in a copy of the
+# sources at DIR, with W=1; any warning fails it (host_check logs the
+# output to the file that is searched).
+build_lane() {
+	local k=$1 dir=$2
+	rm -rf "$dir" && mkdir -p "$dir" &&
+		cp -r Kbuild dkms.conf drivers include scripts "$dir"/ &&
+		find "$dir" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
+			-o -name '*.mod' -o -name '*.mod.c' \) -delete &&
+		make -C "/lib/modules/$k/build" M="$PWD/$dir" W=1 \
+			MEMIF_DRV_VERSION="$(scripts/version.sh)" modules &&
+		! grep -q 'warning:' "build/logs/host-build-$k.log"
+}
+
+main_kver=$(scripts/kver.sh)
+lane "$main_kver" build/logs -- "$@"
+
+if [ -z "${KVER:-}" ] && other=$(scripts/kver.sh 6.12) &&
+	[ "$other" != "$main_kver" ]; then
+	dir=build/lane-$other
+	host_check "build-$other" build_lane "$other" "$dir"
+	if [ -f "$dir/drivers/net/memif/memif.ko" ]; then
+		lane "$other" "build/logs/$other" KVER="$other" \
+			MEMIF_KO="$PWD/$dir/drivers/net/memif/memif.ko" -- "$@"
+	fi
 else
-	echo "check: selftests/run.sh did not finish"
-	failed=$((failed + 1))
+	echo "# no second kernel lane (KVER given, or no 6.12 kernel installed)"
 fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

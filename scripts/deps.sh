@@ -19,8 +19,10 @@ pkgs=(
 	pkg-config
 	sparse
 	perl
-	# the test VM: kernel, emulator, initramfs
+	# the test VM: kernel, emulator, initramfs; 6.12 for the second lane
 	linux-image-amd64
+	linux-image-6.12-amd64
+	linux-headers-6.12-amd64
 	qemu-system-x86
 	busybox-static
 	cpio
@@ -40,6 +42,8 @@ pkgs=(
 	dpdk-dev
 	librte-net-memif23
 	# the tests and the scripts themselves
+	dkms
+	git
 	jq
 	python3
 	linux-source-6.1
