@@ -36,6 +36,20 @@ other_kernel() {
 	return 1
 }
 
+# autoinstall_for KVER: what the kernel's postinst hook runs; the module
+# must then be DKMS's, built for KVER.
+autoinstall_for() {
+	local k=$1 f
+	quiet dkms autoinstall -k "$k" || return 1
+	f=$(modinfo -k "$k" -n memif) || return 1
+	log "$f: $(modinfo -k "$k" -F vermagic memif)"
+	case "$f" in
+	"/lib/modules/$k/updates/dkms/memif.ko"*) ;;
+	*) return 1 ;;
+	esac
+	[ "$(modinfo -k "$k" -F vermagic memif | cut -d' ' -f1)" = "$k" ]
+}
+
 quiet() {
 	local out
 	out=$("$@" 2>&1) || { printf '%s\n' "$out" | tail -20 | log_file -; return 1; }
@@ -117,10 +131,8 @@ check "dkms install: modprobe loads DKMS's module" bash -c "
 	[ \"\$(cat /sys/module/memif/version)\" = $RELEASE ]"
 unload
 if other=$(other_kernel); then
-	check "dkms autoinstall -k $other, as a kernel upgrade runs it" bash -c "
-		dkms autoinstall -k $other >/dev/null &&
-		[ -f /lib/modules/$other/updates/dkms/memif.ko ] &&
-		[ \"\$(modinfo -k $other -F vermagic memif | cut -d' ' -f1)\" = $other ]"
+	check "dkms autoinstall -k $other, as a kernel upgrade runs it" \
+		autoinstall_for "$other"
 else
 	ktap_skip "dkms autoinstall for another kernel: only $KVER is installed"
 fi
