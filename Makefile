@@ -4,10 +4,12 @@
 #
 #   make               module and tools (memifctl, the iproute2 plugin)
 #   make check         install test dependencies, build, run every selftest
-#                      in a QEMU guest; ends with "N passed, N failed"
+#                      in a QEMU guest, on 6.1 then on 6.12 (KVER=...: one
+#                      kernel only); ends with "N passed, N failed"
 #   make demo          bring up a memif link against DPDK testpmd and ping
 #   make lint          checkpatch --strict, sparse (C=1) and W=1
-#   make install       install the tools (DESTDIR, PREFIX, IPLIBDIR apply)
+#   make install       module (then depmod), uapi header, tools (DESTDIR,
+#                      PREFIX, IPLIBDIR, KVER apply); DKMS: see dkms.conf
 #   make uninstall
 #
 # KVER selects the kernel to build for and to test on (scripts/kver.sh: by
