@@ -10,6 +10,8 @@
 
 #include <linux/eventfd.h>
 #include <linux/fs.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
 
 /* Linux 6.3: vfs_unlink() takes the mount's idmap, not a user namespace. */
 static inline int memif_vfs_unlink(struct inode *dir, struct dentry *dentry)
@@ -28,6 +30,28 @@ static inline void memif_eventfd_signal(struct eventfd_ctx *ctx)
 	eventfd_signal(ctx);
 #else
 	eventfd_signal(ctx, 1);
+#endif
+}
+
+/* Make a socket af_unix created for a user (it holds a reference on its
+ * namespace) hold what a kernel socket holds, as sk_alloc() would have
+ * set it up with kern = 1.  Since "net: better track kernel sockets
+ * lifetime" (6.15, in Debian's 6.12 too, with sk_net_refcnt_upgrade() as
+ * the sign of it), a kernel socket holds a passive reference and its
+ * tracker; before, nothing.
+ */
+static inline void memif_sk_net_as_kernel(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+
+	sock_inuse_add(net, -1);
+	sk->sk_net_refcnt = 0;
+#ifdef MEMIF_HAVE_SK_NET_REFCNT_UPGRADE
+	net_passive_inc(net);
+	put_net_track(net, &sk->ns_tracker);
+	__netns_tracker_alloc(net, &sk->ns_tracker, false, GFP_KERNEL);
+#else
+	put_net_track(net, &sk->ns_tracker);
 #endif
 }
 

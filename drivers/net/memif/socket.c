@@ -141,14 +141,8 @@ struct net *memif_socket_net(const char *path, struct net *birth)
  */
 void memif_socket_forget_net(struct socket *sock)
 {
-	struct sock *sk = sock->sk;
-	struct net *net = sock_net(sk);
-
-	if (!sk->sk_net_refcnt)
-		return;
-	sock_inuse_add(net, -1);
-	sk->sk_net_refcnt = 0;
-	put_net_track(net, &sk->ns_tracker);
+	if (sock->sk->sk_net_refcnt)
+		memif_sk_net_as_kernel(sock->sk);
 }
 
 /**
