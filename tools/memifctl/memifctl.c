@@ -861,6 +861,13 @@ static int dump_memif_links(struct link_list *list)
 		return err;
 	}
 	nlh = put_link_header(buf, RTM_GETLINK, NLM_F_DUMP, 0);
+	/*
+	 * With a filter mask, the kernel sizes each dump message for the
+	 * largest link; without, to NLMSG_GOODSIZE, and newer kernels (6.12)
+	 * trim their buffer to that: a link with hundreds of rings would not
+	 * fit.  Statistics are not shown, so skip them.
+	 */
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	list->memif_only = true;
 	err = nl_talk(&nl, nlh, link_cb, list);
 	if (err && err != -EINTR)
