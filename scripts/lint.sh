@@ -12,7 +12,8 @@ KDIR=${KDIR:-$(scripts/kdir.sh)}
 rc=0
 
 src=$(find /usr/src -maxdepth 1 -name 'linux-source-*.tar.xz' | sort -V | tail -1)
-cp_dir=build/checkpatch
+# The newest tarball's checkpatch: stricter rules come with newer kernels.
+cp_dir=build/checkpatch-$(basename "${src:-none}" .tar.xz)
 if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
 	[ -n "$src" ] || { echo "lint: no /usr/src/linux-source-*.tar.xz" >&2; exit 1; }
 	mkdir -p "$cp_dir"

@@ -160,8 +160,9 @@ static void memif_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 
 	if (sset != ETH_SS_STATS)
 		return;
-	for (j = 0; j < MEMIF_LINK_STATS; j++)
-		ethtool_sprintf(&p, "%s", memif_link_stat_names[j]);
+	/* What ethtool_puts() does, which 6.1 lacks. */
+	for (j = 0; j < MEMIF_LINK_STATS; j++, p += ETH_GSTRING_LEN)
+		strscpy(p, memif_link_stat_names[j], ETH_GSTRING_LEN);
 	for (i = 0; i < dev->num_rx_queues; i++)
 		for (j = 0; j < MEMIF_QUEUE_STATS; j++)
 			ethtool_sprintf(&p, "rx_queue_%u_%s", i,
