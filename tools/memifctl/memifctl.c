@@ -740,6 +740,45 @@ static int cmd_add(const char *name, int argc, char **argv)
  * The kernel takes them only while the link is down and never changes
  * its mode; its message says why it refused.
  */
+/*
+ * Open rtnetlink in @nl and look @name up into @list: it must be a memif
+ * link.  Returns 0, or -1 after saying why, with @nl closed and @list
+ * freed.
+ */
+static int find_memif(struct nl *nl, const char *name, struct link_list *list)
+{
+	int err;
+
+	err = nl_open(nl);
+	if (err) {
+		error("cannot open rtnetlink socket: %s", strerror(-err));
+		return -1;
+	}
+	if (get_link(nl, name, list))
+		goto fail;
+	if (!is_memif(&list->v[0])) {
+		not_memif(&list->v[0], name);
+		goto fail;
+	}
+	return 0;
+fail:
+	link_list_free(list);
+	nl_close(nl);
+	return -1;
+}
+
+/* Send @nlh, a request about the link @name; say why it failed, if so. */
+static int talk_link(struct nl *nl, struct nlmsghdr *nlh, const char *name)
+{
+	int err = nl_talk(nl, nlh, NULL, NULL);
+
+	if (err == -ENODEV)
+		error("device \"%s\" does not exist", name);
+	else if (err)
+		nl_error(nl, err);
+	return err;
+}
+
 static int cmd_set(const char *name, int argc, char **argv)
 {
 	char buf[REQ_SIZE] __aligned(8);
@@ -763,17 +802,8 @@ static int cmd_set(const char *name, int argc, char **argv)
 				   "queues cannot be changed: delete the link and add it again");
 	if (!a.set)
 		return usage_error(usage_set, "nothing to change");
-
-	err = nl_open(&nl);
-	if (err)
-		return error("cannot open rtnetlink socket: %s",
-			     strerror(-err));
-	if (get_link(&nl, name, &list))
-		goto out;
-	if (!is_memif(&list.v[0])) {
-		not_memif(&list.v[0], name);
-		goto out;
-	}
+	if (find_memif(&nl, name, &list))
+		return EXIT_ERR;
 
 	/* By index: change the very link that was checked. */
 	nlh = put_link_header(buf, RTM_NEWLINK, NLM_F_ACK, list.v[0].ifindex);
@@ -782,13 +812,8 @@ static int cmd_set(const char *name, int argc, char **argv)
 	put_memif_data(nlh, &a);
 	mnl_attr_nest_end(nlh, linkinfo);
 
-	err = nl_talk(&nl, nlh, NULL, NULL);
-	if (err == -ENODEV) {
-		error("device \"%s\" does not exist", name);
-		goto out;
-	}
+	err = talk_link(&nl, nlh, name);
 	if (err) {
-		nl_error(&nl, err);
 		/* Hints for kernels that say no more than the errno. */
 		if (err == -EBUSY && !nl.ext_msg[0])
 			error("bring the link down first: ip link set dev %s down",
@@ -812,33 +837,17 @@ static int cmd_del(const char *name)
 	struct nlmsghdr *nlh;
 	int ret = EXIT_ERR;
 	struct nl nl;
-	int err;
 
 	if (!valid_ifname(name))
 		return usage_error(usage_del, "invalid interface name \"%s\"",
 				   name);
-	err = nl_open(&nl);
-	if (err)
-		return error("cannot open rtnetlink socket: %s",
-			     strerror(-err));
-	if (get_link(&nl, name, &list))
-		goto out;
-	if (!is_memif(&list.v[0])) {
-		not_memif(&list.v[0], name);
-		goto out;
-	}
+	if (find_memif(&nl, name, &list))
+		return EXIT_ERR;
 
 	/* By index: delete the very link that was checked. */
 	nlh = put_link_header(buf, RTM_DELLINK, NLM_F_ACK, list.v[0].ifindex);
-	err = nl_talk(&nl, nlh, NULL, NULL);
-	if (err == -ENODEV) {
-		error("device \"%s\" does not exist", name);
+	if (talk_link(&nl, nlh, name))
 		goto out;
-	}
-	if (err) {
-		nl_error(&nl, err);
-		goto out;
-	}
 	nl_warning(&nl);
 	ret = EXIT_OK;
 out:
