@@ -16,6 +16,8 @@
 # default the running kernel if its headers are installed, else the newest
 # Debian 6.1 kernel installed); KDIR its build tree.
 
+# Given by the user (make check KVER=...: that kernel's lane only)?
+KVER_ORIGIN := $(origin KVER)
 KVER ?= $(shell scripts/kver.sh)
 KDIR ?= $(shell scripts/kdir.sh $(KVER))
 export KVER
@@ -31,7 +33,7 @@ tools:
 	$(MAKE) -C tools/iproute2
 
 check:
-	scripts/check.sh
+	MEMIF_KVER_ORIGIN='$(KVER_ORIGIN)' scripts/check.sh
 
 demo:
 	scripts/demo.sh

@@ -88,7 +88,13 @@ build_lane() {
 main_kver=$(scripts/kver.sh)
 lane "$main_kver" build/logs -- "$@"
 
-if [ -z "${KVER:-}" ] && other=$(scripts/kver.sh 6.12) &&
+# KVER given by the user: make passes where it came from, as make exports
+# the default it computed too.
+case "${MEMIF_KVER_ORIGIN:-${KVER:+environment}}" in
+"command line" | environment | override) one_lane=1 ;;
+*) one_lane=0 ;;
+esac
+if [ "$one_lane" = 0 ] && other=$(scripts/kver.sh 6.12) &&
 	[ "$other" != "$main_kver" ]; then
 	dir=build/lane-$other
 	host_check "build-$other" build_lane "$other" "$dir"
