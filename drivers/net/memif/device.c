@@ -237,14 +237,8 @@ static int memif_set_ringparam(struct net_device *dev,
 {
 	struct memif_dev *m = netdev_priv(dev);
 	u32 cur = 1U << m->cfg.log2_ring_size, size = ring->rx_pending;
-	u32 bsize = kring->rx_buf_len ?: m->cfg.buffer_size;
-	int err;
+	struct memif_cfg cfg = m->cfg;
 
-	if (netif_running(dev)) {
-		NL_SET_ERR_MSG(extack,
-			       "memif ring and buffer sizes can only be changed while the interface is down");
-		return -EBUSY;
-	}
 	/* ethtool passes the current value for what was not given. */
 	if (size == cur) {
 		size = ring->tx_pending;
@@ -258,15 +252,10 @@ static int memif_set_ringparam(struct net_device *dev,
 			       "ring size must be a power of two between 2 and 16384");
 		return -EINVAL;
 	}
-	err = memif_link_check_sizes(dev->num_tx_queues, dev->num_rx_queues,
-				     ilog2(size), bsize, NULL, extack);
-	if (err)
-		return err;
-	mutex_lock(&m->lock);
-	m->cfg.log2_ring_size = ilog2(size);
-	m->cfg.buffer_size = bsize;
-	mutex_unlock(&m->lock);
-	return 0;
+	cfg.log2_ring_size = ilog2(size);
+	if (kring->rx_buf_len)
+		cfg.buffer_size = kring->rx_buf_len;
+	return memif_link_reconfigure(dev, &cfg, NULL, extack);
 }
 
 static const struct ethtool_ops memif_ethtool_ops = {

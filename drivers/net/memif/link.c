@@ -98,20 +98,12 @@ static int memif_validate_queues(struct nlattr *attr, u32 *n,
 	return 0;
 }
 
-/**
- * memif_link_check_sizes() - check a link's buffer size and ring geometry
- * @ntx: transmit queues
- * @nrx: receive queues
- * @log2: log2 ring size
- * @bsize: buffer size
- * @battr: the attribute @bsize came from, if any, for the message
- * @extack: where to say what is wrong
- *
- * Return: 0, or -EINVAL with a message in @extack.
+/* A link's buffer size and ring geometry; @battr is the attribute @bsize
+ * came from, if any, for the message.
  */
-int memif_link_check_sizes(u32 ntx, u32 nrx, u8 log2, u32 bsize,
-			   const struct nlattr *battr,
-			   struct netlink_ext_ack *extack)
+static int memif_link_check_sizes(u32 ntx, u32 nrx, u8 log2, u32 bsize,
+				  const struct nlattr *battr,
+				  struct netlink_ext_ack *extack)
 {
 	if (bsize < MEMIF_BUFFER_SIZE_MIN || bsize > MEMIF_BUFFER_SIZE_MAX) {
 		NL_SET_ERR_MSG_ATTR(extack, battr,
@@ -279,16 +271,49 @@ static int memif_newlink(struct net *src_net, struct net_device *dev,
 	return 0;
 }
 
-/* Settings are read when the link comes up: change them only while down.
- * The mode fixed the device type at creation.
+/**
+ * memif_link_reconfigure() - give a link that is down new settings
+ * @dev: the link
+ * @cfg: its settings, changed
+ * @battr: the attribute a new buffer size came from, if any
+ * @extack: where to say why not
+ *
+ * Settings are read when the link comes up, so they change only while it
+ * is down, and only to sizes a link can be created with.
+ *
+ * Return: 0, -EBUSY while the link is up, or -EINVAL.
  */
+int memif_link_reconfigure(struct net_device *dev,
+			   const struct memif_cfg *cfg,
+			   const struct nlattr *battr,
+			   struct netlink_ext_ack *extack)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	int err;
+
+	if (netif_running(dev)) {
+		NL_SET_ERR_MSG(extack,
+			       "memif settings can only be changed while the interface is down");
+		return -EBUSY;
+	}
+	err = memif_link_check_sizes(dev->num_tx_queues, dev->num_rx_queues,
+				     cfg->log2_ring_size, cfg->buffer_size,
+				     battr, extack);
+	if (err)
+		return err;
+	mutex_lock(&m->lock);
+	m->cfg = *cfg;
+	mutex_unlock(&m->lock);
+	return 0;
+}
+
+/* The mode fixed the device type at creation. */
 static int memif_changelink(struct net_device *dev, struct nlattr *tb[],
 			    struct nlattr *data[],
 			    struct netlink_ext_ack *extack)
 {
 	struct memif_dev *m = netdev_priv(dev);
 	struct memif_cfg cfg = m->cfg;
-	int err;
 
 	if (!data)
 		return 0;
@@ -298,21 +323,9 @@ static int memif_changelink(struct net_device *dev, struct nlattr *tb[],
 				    "the mode of a memif link cannot be changed: delete the link and create it again");
 		return -EOPNOTSUPP;
 	}
-	if (netif_running(dev)) {
-		NL_SET_ERR_MSG(extack,
-			       "memif settings can only be changed while the interface is down");
-		return -EBUSY;
-	}
 	memif_apply_cfg(&cfg, data);
-	err = memif_link_check_sizes(dev->num_tx_queues, dev->num_rx_queues,
-				     cfg.log2_ring_size, cfg.buffer_size,
-				     data[IFLA_MEMIF_BUFFER_SIZE], extack);
-	if (err)
-		return err;
-	mutex_lock(&m->lock);
-	m->cfg = cfg;
-	mutex_unlock(&m->lock);
-	return 0;
+	return memif_link_reconfigure(dev, &cfg, data[IFLA_MEMIF_BUFFER_SIZE],
+				      extack);
 }
 
 static void memif_dellink(struct net_device *dev, struct list_head *head)

@@ -267,7 +267,8 @@ void memif_link_unregister(void);
 void memif_link_add(struct memif_dev *m);
 void memif_link_del(struct memif_dev *m);
 struct list_head *memif_link_list(void);
-int memif_link_check_sizes(u32 ntx, u32 nrx, u8 log2, u32 bsize,
+int memif_link_reconfigure(struct net_device *dev,
+			   const struct memif_cfg *cfg,
 			   const struct nlattr *battr,
 			   struct netlink_ext_ack *extack);
 
