@@ -221,7 +221,7 @@ static const char *memif_client_send_next(struct memif_dev *m)
 		msg.add_ring.flags = c2s ? MEMIF_MSG_ADD_RING_FLAG_C2S : 0;
 		msg.add_ring.index = q->idx;
 		msg.add_ring.region = 0;
-		msg.add_ring.offset = memif_ring_offset(m, q);
+		msg.add_ring.offset = q->ring_offset;
 		msg.add_ring.log2_ring_size = m->run_log2;
 		file = q->irq.file;
 	} else {

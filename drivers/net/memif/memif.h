@@ -239,7 +239,7 @@ struct memif_dev {
 	u8 run_log2;
 	const char *fault_reason;
 
-	spinlock_t info_lock;	/* peer_name, peer_app, disc_reason */
+	spinlock_t info_lock;	/* peer names, disc_reason, shm_visible */
 	bool shm_visible;
 	char peer_name[MEMIF_NAME_LEN];
 	char peer_app[MEMIF_NAME_LEN];
@@ -367,7 +367,6 @@ u64 memif_ring_region_size(u16 n_tx, u16 n_rx, u8 log2, u32 bsize);
 void memif_ring_client_layout(struct memif_dev *m);
 const char *memif_ring_server_place(struct memif_dev *m, struct memif_queue *q,
 				    const struct memif_msg_add_ring *ar);
-u32 memif_ring_offset(struct memif_dev *m, struct memif_queue *q);
 bool memif_ring_cookies_ok(struct memif_dev *m);
 
 /* rx.c */

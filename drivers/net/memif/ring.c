@@ -94,18 +94,6 @@ void memif_ring_client_layout(struct memif_dev *m)
 }
 
 /**
- * memif_ring_offset() - region offset of a client's ring header
- * @m: the device
- * @q: one of its queues
- *
- * Return: bytes from the start of region 0.
- */
-u32 memif_ring_offset(struct memif_dev *m, struct memif_queue *q)
-{
-	return q->ring_offset;
-}
-
-/**
  * memif_ring_cookies_ok() - check that the peer left every cookie alone
  * @m: the device, with its rings laid out
  *
