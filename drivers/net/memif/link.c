@@ -307,6 +307,37 @@ int memif_link_reconfigure(struct net_device *dev,
 	return 0;
 }
 
+/* A link handed to another namespace is administered there, but its
+ * socket is resolved where it was created: which socket it uses, and
+ * whether it listens or connects, is changed only by somebody who could
+ * have created it with that socket.  A path needs the initial namespace's
+ * admin (checked by memif_validate_socket() for a new path); an abstract
+ * name needs CAP_NET_ADMIN over the namespace it is resolved in.
+ */
+static int memif_changelink_socket_perm(struct memif_dev *m,
+					const struct memif_cfg *cfg,
+					struct nlattr *data[],
+					struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = data[IFLA_MEMIF_SOCKET] ?: data[IFLA_MEMIF_ROLE];
+	struct net *net;
+	bool ok;
+
+	if (cfg->role == m->cfg.role && !strcmp(cfg->socket, m->cfg.socket))
+		return 0;
+	if (cfg->socket[0] != '@')
+		return memif_validate_socket_perm(cfg->socket, a, extack);
+	rcu_read_lock();
+	net = rcu_dereference(m->creating_net);
+	ok = net && ns_capable(net->user_ns, CAP_NET_ADMIN);
+	rcu_read_unlock();
+	if (ok)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, a,
+			    "changing the socket or role needs CAP_NET_ADMIN in the namespace the link was created in");
+	return -EPERM;
+}
+
 /* The mode fixed the device type at creation. */
 static int memif_changelink(struct net_device *dev, struct nlattr *tb[],
 			    struct nlattr *data[],
@@ -314,6 +345,7 @@ static int memif_changelink(struct net_device *dev, struct nlattr *tb[],
 {
 	struct memif_dev *m = netdev_priv(dev);
 	struct memif_cfg cfg = m->cfg;
+	int err;
 
 	if (!data)
 		return 0;
@@ -324,6 +356,9 @@ static int memif_changelink(struct net_device *dev, struct nlattr *tb[],
 		return -EOPNOTSUPP;
 	}
 	memif_apply_cfg(&cfg, data);
+	err = memif_changelink_socket_perm(m, &cfg, data, extack);
+	if (err)
+		return err;
 	return memif_link_reconfigure(dev, &cfg, data[IFLA_MEMIF_BUFFER_SIZE],
 				      extack);
 }

@@ -43,7 +43,7 @@ field() {
 		{ log "$1 $2 = $(memif_json - "$1" "$2"), want $3"; return 1; }
 }
 
-ktap_plan 35
+ktap_plan 45
 
 check "insmod memif.ko" insmod "$MEMIF_KO"
 defer memif_unload
@@ -124,6 +124,52 @@ bad "user namespace: the default socket path too" \
 	userns_memifctl add u0
 check "user namespace: an abstract socket is fine" \
 	unshare -Urn sh -c "$MEMIFCTL add u0 socket @u0 && ip link show dev u0"
+
+# Creating a link at all needs CAP_NET_ADMIN over the namespace it is in.
+bad "an unprivileged user cannot create links" "Operation not permitted" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$MEMIFCTL" add n0 socket @n0
+bad "root of a user namespace cannot create links in the host's netns" \
+	"Operation not permitted" unshare -Ur "$MEMIFCTL" add n0 socket @n0
+
+# Links created here and handed to a namespace owned by an unprivileged
+# user namespace: its root administers them, but may not change which
+# socket they use or whether they listen on it.
+unshare -Urn sleep 600 &
+holder=$!
+defer kill "$holder"
+wait_for "[ \"\$(readlink /proc/$holder/ns/net)\" != \"\$(readlink /proc/self/ns/net)\" ]" 5
+container() {
+	nsenter -t "$holder" -U -n "$@"
+}
+handed_over() {
+	memifctl add h0 socket /run/h0.sock && memifctl add h1 socket @h1 &&
+		ip link set dev h0 netns "$holder" &&
+		ip link set dev h1 netns "$holder" &&
+		container ip link show dev h0 >/dev/null
+}
+check "links handed to a user namespace's netns" handed_over
+bad "there, a path link's role cannot change" \
+	"needs CAP_NET_ADMIN in the initial user namespace" \
+	container "$MEMIFCTL" set h0 role server
+bad "nor its socket become an abstract name of the host's" \
+	"in the namespace the link was created in" \
+	container "$MEMIFCTL" set h0 socket @evil
+bad "nor an abstract link's name change" \
+	"in the namespace the link was created in" \
+	container "$MEMIFCTL" set h1 socket @evil
+bad "nor an abstract link's role" "in the namespace the link was created in" \
+	container "$MEMIFCTL" set h1 role server
+check "other settings may change there" \
+	container "$MEMIFCTL" set h0 id 5 ring-size 512 secret s
+own_link() {
+	container "$MEMIFCTL" add u1 socket @u1 &&
+		container "$MEMIFCTL" set u1 socket @u2 role server &&
+		test "$(container "$MEMIFCTL" -j show u1 | jq -r '.[0].socket')" = @u2
+}
+check "its own links' socket and role may change" own_link
+check "the socket file was never created" test ! -e /run/h0.sock
+
 check "role server (master) is accepted" memifctl add srv role master socket @srv id 2
 check "and reported as server" test "$(memif_json - srv role)" = server
 
