@@ -8,6 +8,9 @@
 #                      kernel only); ends with "N passed, N failed"
 #   make demo          bring up a memif link against DPDK testpmd and ping
 #   make lint          checkpatch --strict, sparse (C=1) and W=1
+#   make fuzz          fuzz the module's checks of peer input (validate.c)
+#                      in userspace with libFuzzer, FUZZ_SECONDS (60) per
+#                      target, or FUZZ_RUNS inputs; a crash fails it
 #   make install       module (then depmod), uapi header, tools (DESTDIR,
 #                      PREFIX, IPLIBDIR, KVER apply); DKMS: see dkms.conf
 #   make uninstall
@@ -40,6 +43,9 @@ demo:
 
 lint:
 	scripts/lint.sh
+
+fuzz:
+	FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_RUNS='$(FUZZ_RUNS)' scripts/fuzz.sh
 
 # install: the module in /lib/modules/$(KVER)/updates/drivers/net/memif,
 # by kbuild's modules_install (which signs or compresses it as the kernel
@@ -92,6 +98,6 @@ clean: clean-module
 	$(MAKE) -C tools/iproute2 clean
 	rm -rf build
 
-.PHONY: all module tools check demo lint install install-module \
+.PHONY: all module tools check demo lint fuzz install install-module \
 	install-header install-tools uninstall uninstall-module \
 	uninstall-header uninstall-tools clean-module clean

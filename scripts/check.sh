@@ -45,6 +45,7 @@ host_check lint scripts/lint.sh
 host_check memifctl-unit make -C tools/memifctl test
 host_check iproute2-plugin make -C tools/iproute2 test
 host_check vm-harness selftests/vm/test-harness.sh
+host_check fuzz-smoke env FUZZ_RUNS=2000 scripts/fuzz.sh
 
 # lane NAME LOGDIR [ENV=VALUE...] -- [RUN_ARG...]: the selftests in one
 # lane; its totals are added to ours.

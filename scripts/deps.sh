@@ -19,6 +19,10 @@ pkgs=(
 	pkg-config
 	sparse
 	perl
+	# make fuzz: clang, libFuzzer and the sanitizers, llvm-cov
+	clang
+	libclang-rt-14-dev
+	llvm
 	# the test VM: kernel, emulator, initramfs; 6.12 for the second lane
 	linux-image-amd64
 	linux-image-6.12-amd64

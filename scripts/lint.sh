@@ -43,6 +43,16 @@ if ! "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
 	rc=1
 fi
 
+# The fuzz targets: userspace too, and they must name libFuzzer's entry
+# point and define READ_ONCE() and __packed as the kernel does.
+echo "lint: checkpatch --strict, tools/fuzz"
+if ! "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
+	--ignore FILE_PATH_CHANGES,CAMELCASE,VOLATILE,MACRO_ARG_REUSE \
+	--ignore PREFER_DEFINED_ATTRIBUTE_MACRO \
+	-f tools/fuzz/*.[ch] tools/fuzz/include/linux/*.h; then
+	rc=1
+fi
+
 echo "lint: shellcheck"
 if ! shellcheck -x scripts/*.sh .ci/run selftests/run.sh selftests/vm/*.sh \
 	selftests/vm/harness-tests/*.sh selftests/drivers/net/memif/*.sh \

@@ -25,23 +25,12 @@
 #include "memif.h"
 
 #include <crypto/algapi.h>
-#include <linux/ctype.h>
 #include <linux/etherdevice.h>
 #include <linux/file.h>
 #include <linux/utsname.h>
 #include <net/net_namespace.h>
 
 #define MEMIF_REASON_NET_GONE "the namespace the link was created in is gone"
-
-/* Copy a peer's fixed-size name, NUL-terminated and printable. */
-static void memif_copy_name(char *dst, const u8 *src, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len && src[i]; i++)
-		dst[i] = isprint(src[i]) ? src[i] : '?';
-	dst[i] = '\0';
-}
 
 static void memif_set_reason(struct memif_dev *m, const char *who,
 			     const char *reason)
@@ -239,25 +228,26 @@ static const char *memif_client_send_next(struct memif_dev *m)
 static const char *memif_client_hello(struct memif_dev *m,
 				      const struct memif_msg_hello *h)
 {
-	struct net_device *dev = m->dev;
+	struct memif_geometry want = {
+		.n_c2s = m->dev->real_num_tx_queues,
+		.n_s2c = m->dev->real_num_rx_queues,
+		.log2_ring_size = m->cfg.log2_ring_size,
+	}, run;
+	const char *reason;
 	u16 i;
 	int err;
 
-	if (h->min_version > MEMIF_VERSION || h->max_version < MEMIF_VERSION)
-		return "incompatible protocol version";
-	if (h->max_log2_ring_size < MEMIF_LOG2_RING_SIZE_MIN)
-		return "server allows no usable ring size";
+	reason = memif_valid_hello(h, &want, &run);
+	if (reason)
+		return reason;
 
 	spin_lock_bh(&m->info_lock);
 	memif_copy_name(m->peer_app, h->name, sizeof(h->name));
 	spin_unlock_bh(&m->info_lock);
 
-	WRITE_ONCE(m->n_tx, min_t(u32, dev->real_num_tx_queues,
-				  (u32)h->max_c2s_ring + 1));
-	WRITE_ONCE(m->n_rx, min_t(u32, dev->real_num_rx_queues,
-				  (u32)h->max_s2c_ring + 1));
-	WRITE_ONCE(m->run_log2, min(m->cfg.log2_ring_size,
-				    h->max_log2_ring_size));
+	WRITE_ONCE(m->n_tx, run.n_c2s);
+	WRITE_ONCE(m->n_rx, run.n_s2c);
+	WRITE_ONCE(m->run_log2, run.log2_ring_size);
 
 	err = memif_region_create(&m->regions[0],
 				  memif_ring_region_size(m->n_tx, m->n_rx,
@@ -358,12 +348,9 @@ static const char *memif_server_add_region(struct memif_dev *m,
 {
 	const char *reason;
 
-	if (!file)
-		return "missing memory region fd";
-	if (ar->index != m->n_regions)
-		return "unexpected region index";
-	if (ar->index >= MEMIF_MAX_REGIONS)
-		return "too many regions";
+	reason = memif_valid_add_region(ar, file, m->n_regions);
+	if (reason)
+		return reason;
 	reason = memif_region_map(&m->regions[ar->index], file, ar->size);
 	if (reason)
 		return reason;
@@ -380,14 +367,10 @@ static const char *memif_server_add_ring(struct memif_dev *m,
 	struct memif_queue *q;
 	const char *reason;
 
-	if (!file)
-		return "missing ring interrupt fd";
-	if (ar->flags & ~MEMIF_MSG_ADD_RING_FLAG_C2S)
-		return "unknown ring flags";
-	if (ar->index != n)
-		return "unexpected ring index";
-	if (n >= (c2s ? m->dev->num_rx_queues : m->dev->num_tx_queues))
-		return "too many rings";
+	reason = memif_valid_add_ring(ar, file, n, c2s ? m->dev->num_rx_queues :
+				      m->dev->num_tx_queues);
+	if (reason)
+		return reason;
 	q = c2s ? &m->rxq[n] : &m->txq[n];
 	reason = memif_ring_server_place(m, q, ar);
 	if (reason)
@@ -462,21 +445,15 @@ int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
 		err = -EBUSY;
 		goto out;
 	}
-	if (init->version != MEMIF_VERSION)
-		*reason = "incompatible protocol version";
-	else if (init->mode != m->cfg.mode)
-		*reason = "mode mismatch";
-	else if (m->cfg.secret[0] && !init->secret[0])
-		*reason = "secret required";
-	else if (m->cfg.secret[0] && !memif_secret_ok(m, init->secret))
+	*reason = memif_valid_init(init, m->cfg.mode, m->cfg.secret[0]);
+	if (!*reason && m->cfg.secret[0] && !memif_secret_ok(m, init->secret))
 		*reason = "incorrect secret";
-	else
-		err = 0;
-	if (err) {
+	if (*reason) {
 		atomic64_inc(&m->handshake_errors);
 		memif_set_reason(m, "local", *reason);
 		goto out;
 	}
+	err = 0;
 	m->sock = sock;
 	memif_socket_adopt(m);
 	spin_lock_bh(&m->info_lock);

@@ -7,6 +7,7 @@
 
 #include "compat.h"
 #include "proto.h"
+#include "validate.h"
 
 #include <uapi/linux/if_memif.h>
 #include <linux/hrtimer.h>
@@ -24,16 +25,8 @@ struct page;
 struct sock;
 struct socket;
 
-/* Largest frame a link carries, whatever its MTU. */
-#define MEMIF_MAX_FRAME		65535
-
 /* How long a handshake may take before either side gives up. */
 #define MEMIF_HANDSHAKE_TIMEOUT	(5 * HZ)
-/* Regions a server accepts from one client, and their largest size. */
-#define MEMIF_MAX_REGIONS	16
-#define MEMIF_REGION_MAX	BIT_ULL(32)
-/* Largest region a server maps: pinned, so bounded lower. */
-#define MEMIF_MAP_MAX		BIT_ULL(30)
 /* How often a client retries while no server answers. */
 #define MEMIF_RETRY_INTERVAL	HZ
 
@@ -55,22 +48,6 @@ struct memif_cfg {
 	u8 role;
 	u8 mode;
 	u8 log2_ring_size;
-};
-
-/**
- * struct memif_region - one shared memory region
- * @file: the shmem file the peer maps
- * @pages: its pages, referenced while the region exists
- * @npages: number of @pages
- * @base: kernel mapping of @pages
- * @size: size announced to the peer
- */
-struct memif_region {
-	struct file *file;
-	struct page **pages;
-	unsigned int npages;
-	void *base;
-	u64 size;
 };
 
 /**
@@ -277,24 +254,11 @@ static inline bool memif_is_server(const struct memif_dev *m)
 	return m->cfg.role == MEMIF_ROLE_SERVER;
 }
 
-/* A server's view of a client's descriptor: where its buffer is and, in
- * @len, its length; NULL unless the whole buffer lies inside a region.
- * Each field is read once.
- */
+/* A server's view of a client's descriptor: see memif_valid_desc(). */
 static inline u8 *memif_desc_buf(const struct memif_dev *m,
 				 const struct memif_desc *d, u32 *len)
 {
-	u16 region = READ_ONCE(d->region);
-	u32 off = READ_ONCE(d->offset);
-	const struct memif_region *r;
-
-	*len = READ_ONCE(d->length);
-	if (region >= m->n_regions || !*len)
-		return NULL;
-	r = &m->regions[region];
-	if ((u64)off + *len > r->size)
-		return NULL;
-	return r->base + off;
+	return memif_valid_desc(m->regions, m->n_regions, d, len);
 }
 
 /* ctrl.c */
@@ -362,8 +326,6 @@ int memif_irq_attach(struct memif_irq *irq, struct file *file,
 		     struct memif_queue *q, bool rx);
 
 /* ring.c */
-u32 memif_ring_bytes(u8 log2_ring_size);
-u64 memif_ring_region_size(u16 n_tx, u16 n_rx, u8 log2, u32 bsize);
 void memif_ring_client_layout(struct memif_dev *m);
 const char *memif_ring_server_place(struct memif_dev *m, struct memif_queue *q,
 				    const struct memif_msg_add_ring *ar);

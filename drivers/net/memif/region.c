@@ -90,7 +90,7 @@ int memif_region_create(struct memif_region *r, u64 size)
  * memif_region_map() - map a region a client passed
  * @r: the region, zeroed
  * @file: the client's fd; a reference is taken on success
- * @size: the size the client announced
+ * @size: the size the client announced, checked by memif_valid_add_region()
  *
  * Only shmem files (memfd, tmpfs) are accepted: the page cache helpers
  * used here must never see another kind of file (on hugetlbfs they BUG).
@@ -102,8 +102,6 @@ const char *memif_region_map(struct memif_region *r, struct file *file,
 {
 	struct inode *inode = file_inode(file);
 
-	if (!size || size > MEMIF_MAP_MAX)
-		return "region size out of range";
 	if (!S_ISREG(inode->i_mode))
 		return "region fd is not a memfd";
 	if (inode->i_sb->s_magic == HUGETLBFS_MAGIC)

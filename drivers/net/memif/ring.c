@@ -13,34 +13,6 @@
 
 #include <linux/string.h>
 
-/**
- * memif_ring_bytes() - size of a ring header with its descriptors
- * @log2_ring_size: log2 of the number of descriptors
- *
- * Return: bytes.
- */
-u32 memif_ring_bytes(u8 log2_ring_size)
-{
-	return sizeof(struct memif_ring) +
-	       (sizeof(struct memif_desc) << log2_ring_size);
-}
-
-/**
- * memif_ring_region_size() - size of a client's region
- * @n_tx: C2S rings
- * @n_rx: S2C rings
- * @log2: log2 ring size
- * @bsize: buffer size
- *
- * Return: bytes; more than 4 GiB means the geometry cannot be used.
- */
-u64 memif_ring_region_size(u16 n_tx, u16 n_rx, u8 log2, u32 bsize)
-{
-	u64 rings = (u64)n_tx + n_rx;
-
-	return rings * memif_ring_bytes(log2) + (rings << log2) * bsize;
-}
-
 static void memif_ring_init(struct memif_queue *q, void *base, u32 ring_off,
 			    u32 buf_off, u8 log2, u32 bsize)
 {
@@ -119,27 +91,19 @@ bool memif_ring_cookies_ok(struct memif_dev *m)
  * @ar: the client's ADD_RING
  *
  * The ring header and all its descriptors must lie inside a region the
- * client added before.
+ * client added before: memif_valid_ring().
  *
  * Return: NULL, or why the ring is refused.
  */
 const char *memif_ring_server_place(struct memif_dev *m, struct memif_queue *q,
 				    const struct memif_msg_add_ring *ar)
 {
-	const struct memif_region *r;
+	const char *reason;
 
-	if (ar->private_hdr_size)
-		return "private headers not supported";
-	if (ar->log2_ring_size < MEMIF_LOG2_RING_SIZE_MIN ||
-	    ar->log2_ring_size > MEMIF_LOG2_RING_SIZE_MAX)
-		return "ring size out of range";
-	if (ar->region >= m->n_regions)
-		return "ring in an unknown region";
-	r = &m->regions[ar->region];
-	if (ar->offset % 8 ||
-	    (u64)ar->offset + memif_ring_bytes(ar->log2_ring_size) > r->size)
-		return "ring outside its region";
-	q->ring = r->base + ar->offset;
+	reason = memif_valid_ring(ar, m->regions, m->n_regions);
+	if (reason)
+		return reason;
+	q->ring = m->regions[ar->region].base + ar->offset;
 	q->ring_region = ar->region;
 	q->ring_offset = ar->offset;
 	q->mask = (1U << ar->log2_ring_size) - 1;

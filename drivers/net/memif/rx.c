@@ -49,36 +49,23 @@ static const u8 *memif_rx_buf(const struct memif_queue *q, u32 idx, u32 *len)
 
 	if (memif_is_server(m))
 		return memif_desc_buf(m, d, len);
-	*len = READ_ONCE(d->length);
-	if (!*len || *len > m->cfg.buffer_size)
+	*len = memif_valid_rx_len(d, NULL, 0, m->cfg.buffer_size);
+	if (!*len)
 		return NULL;
 	return q->bufs + idx * m->cfg.buffer_size;
 }
 
-/* Frame length of the chain at @slot, or a negative errno. */
+/* Frame length of the chain at @slot, or a negative errno: see
+ * memif_valid_chain().
+ */
 static int memif_rx_chain(const struct memif_queue *q, u16 slot, u16 avail,
 			  u16 *nslots)
 {
-	u32 total = 0;
-	u16 n = 0;
+	const struct memif_dev *m = q->mdev;
 
-	for (;;) {
-		u32 idx = (slot + n) & q->mask;
-		u16 flags = READ_ONCE(q->ring->desc[idx].flags);
-		u32 len;
-
-		*nslots = ++n;
-		if (!memif_rx_buf(q, idx, &len) || len > MEMIF_MAX_FRAME)
-			return -EINVAL;
-		total += len;
-		if (!(flags & MEMIF_DESC_FLAG_NEXT))
-			break;
-		if (n > q->mask || total > MEMIF_MAX_FRAME)
-			return -EINVAL;
-		if (n == avail)
-			return -EAGAIN;
-	}
-	return total > MEMIF_MAX_FRAME ? -EINVAL : total;
+	return memif_valid_chain(q->ring->desc, q->mask, slot, avail,
+				 memif_is_server(m) ? m->regions : NULL,
+				 m->n_regions, m->cfg.buffer_size, nslots);
 }
 
 /* Copy a chain whose total was @total when measured; 0 or -EINVAL. */
@@ -185,11 +172,13 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 	struct memif_dev *m = q->mdev;
 	bool server = memif_is_server(m);
 	u64 pkts = 0, bytes = 0, drops = 0, errors = 0;
-	u16 start = q->cursor, avail;
+	u16 start = q->cursor;
+	u32 avail;
 	int done = 0;
 
-	avail = memif_rx_peer_index(q, server) - q->cursor;
-	if (unlikely(avail > q->mask + 1)) {
+	avail = memif_ring_distance(q->cursor, memif_rx_peer_index(q, server),
+				    q->mask);
+	if (unlikely(avail == U32_MAX)) {
 		memif_fault_ring(m, "index out of range on an rx ring");
 		avail = 0;
 	}

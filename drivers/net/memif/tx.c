@@ -38,17 +38,18 @@ static u32 memif_tx_max_slots(const struct memif_queue *q)
  */
 static u32 memif_tx_free(const struct memif_queue *q)
 {
-	u32 size = (u32)q->mask + 1;
-	u16 n;
+	u16 peer;
+	u32 n;
 
 	if (memif_is_server(q->mdev)) {
 		/* Pairs with the client's release of head: slots refilled. */
-		n = smp_load_acquire(&q->ring->head) - q->cursor;
-		return n > size ? U32_MAX : n;
+		peer = smp_load_acquire(&q->ring->head);
+		return memif_ring_distance(q->cursor, peer, q->mask);
 	}
 	/* Pairs with the server's release of tail: its reads are done. */
-	n = q->cursor - smp_load_acquire(&q->ring->tail);
-	return n > size ? U32_MAX : size - n;
+	peer = smp_load_acquire(&q->ring->tail);
+	n = memif_ring_distance(peer, q->cursor, q->mask);
+	return n == U32_MAX ? n : q->mask + 1 - n;
 }
 
 static void memif_tx_start_timer(struct memif_queue *q)
