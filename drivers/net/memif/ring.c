@@ -11,6 +11,7 @@
  */
 #include "memif.h"
 
+#include <linux/log2.h>
 #include <linux/string.h>
 
 /**
@@ -112,6 +113,18 @@ bool memif_ring_cookies_ok(struct memif_dev *m)
 	return true;
 }
 
+/* Does the ring of @q, if placed, share a byte with [@off, @end)? */
+static bool memif_ring_overlaps(const struct memif_queue *q, u16 region,
+				u64 off, u64 end)
+{
+	u64 q_end;
+
+	if (!q->ring || q->ring_region != region)
+		return false;
+	q_end = (u64)q->ring_offset + memif_ring_bytes(ilog2((u32)q->mask + 1));
+	return off < q_end && q->ring_offset < end;
+}
+
 /**
  * memif_ring_server_place() - find a ring a client announced
  * @m: the server link
@@ -119,7 +132,8 @@ bool memif_ring_cookies_ok(struct memif_dev *m)
  * @ar: the client's ADD_RING
  *
  * The ring header and all its descriptors must lie inside a region the
- * client added before.
+ * client added before, and share no byte with a ring placed before: two
+ * rings in one place would each have two writers of every index.
  *
  * Return: NULL, or why the ring is refused.
  */
@@ -127,6 +141,8 @@ const char *memif_ring_server_place(struct memif_dev *m, struct memif_queue *q,
 				    const struct memif_msg_add_ring *ar)
 {
 	const struct memif_region *r;
+	u64 end;
+	u16 i;
 
 	if (ar->private_hdr_size)
 		return "private headers not supported";
@@ -139,6 +155,13 @@ const char *memif_ring_server_place(struct memif_dev *m, struct memif_queue *q,
 	if (ar->offset % 8 ||
 	    (u64)ar->offset + memif_ring_bytes(ar->log2_ring_size) > r->size)
 		return "ring outside its region";
+	end = (u64)ar->offset + memif_ring_bytes(ar->log2_ring_size);
+	for (i = 0; i < m->n_rx; i++)
+		if (memif_ring_overlaps(&m->rxq[i], ar->region, ar->offset, end))
+			return "rings overlap";
+	for (i = 0; i < m->n_tx; i++)
+		if (memif_ring_overlaps(&m->txq[i], ar->region, ar->offset, end))
+			return "rings overlap";
 	q->ring = r->base + ar->offset;
 	q->ring_region = ar->region;
 	q->ring_offset = ar->offset;
