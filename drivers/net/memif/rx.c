@@ -188,6 +188,12 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 	u16 start = q->cursor, avail;
 	int done = 0;
 
+	/* The peer wrote over the ring header: nothing in it can be trusted. */
+	if (unlikely(READ_ONCE(q->ring->cookie) != MEMIF_COOKIE)) {
+		memif_fault_ring(m, "ring cookie overwritten");
+		napi_complete_done(napi, 0);
+		return 0;
+	}
 	avail = memif_rx_peer_index(q, server) - q->cursor;
 	if (unlikely(avail > q->mask + 1)) {
 		memif_fault_ring(m, "index out of range on an rx ring");
