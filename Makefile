@@ -3,6 +3,7 @@
 # memif for Linux: out-of-tree build of memif.ko and its tools.
 #
 #   make               module and tools (memifctl, the iproute2 plugin)
+#   make selftests     helpers of the selftests that need building
 #   make check         install test dependencies, build, run every selftest
 #                      in a QEMU guest, on 6.1 then on 6.12 (KVER=...: one
 #                      kernel only); ends with "N passed, N failed"
@@ -34,6 +35,9 @@ module:
 tools:
 	$(MAKE) -C tools/memifctl
 	$(MAKE) -C tools/iproute2
+
+selftests:
+	$(MAKE) -C selftests/drivers/net/memif
 
 check:
 	MEMIF_KVER_ORIGIN='$(KVER_ORIGIN)' scripts/check.sh
@@ -96,8 +100,9 @@ clean-module:
 clean: clean-module
 	$(MAKE) -C tools/memifctl clean
 	$(MAKE) -C tools/iproute2 clean
+	$(MAKE) -C selftests/drivers/net/memif clean
 	rm -rf build
 
-.PHONY: all module tools check demo lint fuzz install install-module \
+.PHONY: all module tools selftests check demo lint fuzz install install-module \
 	install-header install-tools uninstall uninstall-module \
 	uninstall-header uninstall-tools clean-module clean

@@ -35,7 +35,7 @@ host_check() {
 }
 
 scripts/deps.sh || { echo "check: installing dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
-if ! make all; then
+if ! make all selftests; then
 	echo "check: the build failed"
 	echo "0 passed, 1 failed"
 	exit 1

@@ -30,6 +30,7 @@
 #include <linux/utsname.h>
 #include <net/net_namespace.h>
 
+#define MEMIF_REASON_HANGUP "peer hung up during the handshake"
 #define MEMIF_REASON_NET_GONE "the namespace the link was created in is gone"
 
 static void memif_set_reason(struct memif_dev *m, const char *who,
@@ -497,6 +498,14 @@ static void memif_ctrl_rx_work(struct work_struct *work)
 		ret = memif_socket_recv(m->sock, &msg, server ? &file : NULL);
 		if (ret == -EAGAIN)
 			break;
+		if (ret == 0 && m->state == MEMIF_STATE_HANDSHAKE) {
+			/* Killed or broken: either way it is counted. */
+			atomic64_inc(&m->handshake_errors);
+			net_info_ratelimited("%s: %s\n", m->dev->name,
+					     MEMIF_REASON_HANGUP);
+			memif_disconnect(m, MEMIF_REASON_HANGUP, false);
+			break;
+		}
 		if (ret == 0) {
 			memif_disconnect(m, "peer closed the control channel",
 					 false);

@@ -279,7 +279,7 @@ static inline void memif_fault_desc(struct memif_dev *m, unsigned int n,
 	memif_ctrl_fault(m, reason);
 }
 
-/* The peer moved a ring index past the ring's size. */
+/* The peer moved a ring index past the ring's size, or broke its cookie. */
 static inline void memif_fault_ring(struct memif_dev *m, const char *reason)
 {
 	atomic64_inc(&m->ring_errors);

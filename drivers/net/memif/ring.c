@@ -11,6 +11,7 @@
  */
 #include "memif.h"
 
+#include <linux/log2.h>
 #include <linux/string.h>
 
 static void memif_ring_init(struct memif_queue *q, void *base, u32 ring_off,
@@ -84,6 +85,18 @@ bool memif_ring_cookies_ok(struct memif_dev *m)
 	return true;
 }
 
+/* Does the ring of @q, if placed, share a byte with [@off, @end)? */
+static bool memif_ring_overlaps(const struct memif_queue *q, u16 region,
+				u64 off, u64 end)
+{
+	u64 q_end;
+
+	if (!q->ring || q->ring_region != region)
+		return false;
+	q_end = (u64)q->ring_offset + memif_ring_bytes(ilog2((u32)q->mask + 1));
+	return off < q_end && q->ring_offset < end;
+}
+
 /**
  * memif_ring_server_place() - find a ring a client announced
  * @m: the server link
@@ -91,7 +104,9 @@ bool memif_ring_cookies_ok(struct memif_dev *m)
  * @ar: the client's ADD_RING
  *
  * The ring header and all its descriptors must lie inside a region the
- * client added before: memif_valid_ring().
+ * client added before (memif_valid_ring()), and share no byte with a ring
+ * placed before: two rings in one place would each have two writers of
+ * every index.
  *
  * Return: NULL, or why the ring is refused.
  */
@@ -99,10 +114,19 @@ const char *memif_ring_server_place(struct memif_dev *m, struct memif_queue *q,
 				    const struct memif_msg_add_ring *ar)
 {
 	const char *reason;
+	u64 end;
+	u16 i;
 
 	reason = memif_valid_ring(ar, m->regions, m->n_regions);
 	if (reason)
 		return reason;
+	end = (u64)ar->offset + memif_ring_bytes(ar->log2_ring_size);
+	for (i = 0; i < m->n_rx; i++)
+		if (memif_ring_overlaps(&m->rxq[i], ar->region, ar->offset, end))
+			return "rings overlap";
+	for (i = 0; i < m->n_tx; i++)
+		if (memif_ring_overlaps(&m->txq[i], ar->region, ar->offset, end))
+			return "rings overlap";
 	q->ring = m->regions[ar->region].base + ar->offset;
 	q->ring_region = ar->region;
 	q->ring_offset = ar->offset;

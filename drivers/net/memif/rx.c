@@ -176,6 +176,12 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 	u32 avail;
 	int done = 0;
 
+	/* The peer wrote over the ring header: nothing in it can be trusted. */
+	if (unlikely(READ_ONCE(q->ring->cookie) != MEMIF_COOKIE)) {
+		memif_fault_ring(m, "ring cookie overwritten");
+		napi_complete_done(napi, 0);
+		return 0;
+	}
 	avail = memif_ring_distance(q->cursor, memif_rx_peer_index(q, server),
 				    q->mask);
 	if (unlikely(avail == U32_MAX)) {

@@ -303,7 +303,8 @@ int memif_socket_recv(struct socket *sock, struct memif_msg *msg,
 	if (nfds > (file ? 1 : 0)) {
 		err = -EPROTO;
 	} else if (skb->len != sizeof(*msg)) {
-		err = skb->len ? -EBADMSG : 0;
+		/* An empty message is one too, not the end of the channel. */
+		err = -EBADMSG;
 	} else {
 		err = skb_copy_bits(skb, 0, msg, sizeof(*msg));
 		if (!err) {

@@ -1,0 +1,174 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers of 91-93-hostile-*.sh: one kernel link against memif_evil, a peer
+# that breaks the protocol one way per scenario (memif_evil --list), then
+# against memif_evil's correct mode, which answers ARP and ping.
+#
+# Set before use: EV_ROLE (memif_evil's role: client or server), EV_SOCK,
+# EV_ID, EV_SECRET, EV_DEV (the kernel link, root namespace), EV_PEER_IP
+# (any address on the link's subnet but its own: memif_evil answers all).
+
+source "$(dirname "${BASH_SOURCE[0]}")/memif_lib.sh"
+
+# require_memif_evil: EVIL is memif_evil, as make selftests built it, or
+# built here if it is missing or older than its source.
+require_memif_evil() {
+	EVIL=$TEST_DIR/memif_evil
+	if [ ! -x "$EVIL" ] || [ "$EVIL" -ot "$TEST_DIR/memif_evil.c" ]; then
+		require_cmd cc
+		EVIL=$TEST_TMPDIR/memif_evil
+		cc -O2 -Wall -Wextra -Werror -o "$EVIL" "$TEST_DIR/memif_evil.c" ||
+			bail "cannot build memif_evil"
+	fi
+}
+
+# Every line of a refusal is looked for in the kernel log: lift the net
+# ratelimit, which would hide most of them at this pace.
+hostile_setup() {
+	local cost
+	cost=$(sysctl -n net.core.message_cost)
+	defer sysctl -qw "net.core.message_cost=$cost"
+	sysctl -qw net.core.message_cost=0
+	defer bad_stop
+}
+
+# evil SCENARIO [ARG...]: run memif_evil in the foreground (it gives up
+# by itself when the kernel does not answer within 10 s).
+evil() {
+	local sc=$1
+	shift
+	"$EVIL" --role "$EV_ROLE" --socket "$EV_SOCK" --id "$EV_ID" \
+		--secret "$EV_SECRET" --scenario "$sc" "$@"
+}
+
+# evil_bg bad SCENARIO [ARG...]: memif_evil in the background, its output
+# in bad.log; bad_stop stops it.  Not bg_start: this runs inside check's
+# command substitution, a subshell, where bg_start's bookkeeping is lost.
+evil_bg() {
+	local sc=$2
+	shift 2
+	"$EVIL" --role "$EV_ROLE" --socket "$EV_SOCK" --id "$EV_ID" \
+		--secret "$EV_SECRET" --scenario "$sc" "$@" \
+		> "$TEST_TMPDIR/bad.log" 2>&1 < /dev/null &
+	echo "$!" > "$TEST_TMPDIR/bad.pid"
+}
+
+bad_stop() {
+	local pid
+	[ -s "$TEST_TMPDIR/bad.pid" ] || return 0
+	pid=$(<"$TEST_TMPDIR/bad.pid")
+	rm -f "$TEST_TMPDIR/bad.pid"
+	kill "$pid" 2>/dev/null || return 0
+	wait_for "! kill -0 $pid 2>/dev/null" 5 0.05 || kill -KILL "$pid"
+}
+
+# bad_log: the output of the memif_evil started by evil_bg bad ...
+bad_log() {
+	local l=
+	[ -f "$TEST_TMPDIR/bad.log" ] && l=$(<"$TEST_TMPDIR/bad.log")
+	echo "$l"
+}
+
+# in_bad_log TEXT: memif_evil (evil_bg bad ...) printed TEXT.
+in_bad_log() {
+	[[ $(bad_log) == *"$1"* ]]
+}
+
+# recovered: memif_evil --then-good connected again after its scenario,
+# the link carries a ping; then it is stopped and the link loses carrier.
+recovered() {
+	local rc=0
+	if ! wait_for "has_carrier 1" 12 0.05; then
+		echo "no carrier: $(state), $(reason); memif_evil: $(bad_log)"
+		rc=1
+	elif ! ping -c 1 -W 3 -q "$EV_PEER_IP" >/dev/null; then
+		echo "no ping reply"
+		rc=1
+	fi
+	bad_stop
+	wait_for "has_carrier 0" 5 0.05 ||
+		{ echo "carrier stayed after the peer left"; rc=1; }
+	return "$rc"
+}
+
+# kmsg_mark: a line in the kernel log; kmsg_since prints what followed it.
+kmsg_mark() {
+	KMSG_MARK="memif-hostile-mark-$RANDOM-$EPOCHSECONDS"
+	echo "$KMSG_MARK" > /dev/kmsg
+}
+
+kmsg_since() {
+	dmesg | awk -v m="$KMSG_MARK" 'f; index($0, m) { f = 1 }'
+}
+
+# logged TEXT: the kernel logged TEXT since the mark.
+logged() {
+	dmesg | awk -v m="$KMSG_MARK" -v t="$1" \
+		'f && index($0, t) { x = 1 } index($0, m) { f = 1 } END { exit !x }'
+}
+
+# link_info: L_STATE and L_REASON of the link, from one memifctl call.
+link_info() {
+	local j
+	j=$("$MEMIFCTL" -j show "$EV_DEV")
+	L_STATE=
+	L_REASON=
+	[[ $j =~ \"state\":\"([^\"]*)\" ]] && L_STATE=${BASH_REMATCH[1]}
+	[[ $j =~ \"disc_reason\":\"([^\"]*)\" ]] && L_REASON=${BASH_REMATCH[1]}
+	return 0
+}
+
+reason() {
+	link_info
+	echo "$L_REASON"
+}
+
+state() {
+	link_info
+	echo "$L_STATE"
+}
+
+# has_carrier 0|1, without a fork.
+has_carrier() {
+	local c=
+	read -r c < "/sys/class/net/$EV_DEV/carrier" 2>/dev/null
+	[ "$c" = "$1" ]
+}
+
+# not_connected: the link is not connected and has no carrier.
+not_connected() {
+	link_info
+	[ "$L_STATE" != connected ] && has_carrier 0
+}
+
+# good_pings: a correct memif_evil connects, the link carries a ping to
+# it; then it goes away and the link loses its carrier.
+good_pings() {
+	local rc=0 pid
+	"$EVIL" --role "$EV_ROLE" --socket "$EV_SOCK" --id "$EV_ID" \
+		--secret "$EV_SECRET" --scenario good --seconds 40 \
+		> "$TEST_TMPDIR/good.log" 2>&1 &
+	pid=$!
+	if ! wait_for "has_carrier 1" 10 0.05; then
+		echo "no carrier: $(state), $(reason)"
+		cat "$TEST_TMPDIR/good.log"
+		rc=1
+	elif ! ping -c 1 -W 3 -q "$EV_PEER_IP" >/dev/null; then
+		echo "no ping reply"
+		rc=1
+	fi
+	kill "$pid"
+	wait "$pid"
+	wait_for "has_carrier 0" 5 0.05 ||
+		{ echo "carrier stayed after the good peer left"; rc=1; }
+	return "$rc"
+}
+
+# counter NAME: one of the link's ethtool -S counters, one fork.
+counter() {
+	local k v
+	while read -r k v; do
+		[ "$k" = "$1:" ] && { echo "$v"; return 0; }
+	done < <(ethtool -S "$EV_DEV")
+}
