@@ -4,7 +4,7 @@
 # rmmod with many live connections: 64 kernel servers in netns a and their
 # 64 kernel clients in netns b (4 socket files, 16 ids each: 64
 # connections, both roles), ping floods over 4 of them; rmmod must succeed
-# within 10 s and leave no link and no socket file, and the module must
+# within RMMOD_MAX s and leave no link and no socket file, and the module must
 # load and connect all 64 again: 5 rounds.  Then nothing leaked
 # (churn_lib.sh) since the end of the first round.
 #
@@ -23,6 +23,10 @@ export IP_LIB_DIR=$PLUGIN_DIR
 
 N=64
 ROUNDS=${ROUNDS:-5}
+# Each connected link costs rmmod two RCU grace periods, which TCG makes
+# slow: 5-7 s for these 128 links on an idle host, up to 19 s on a busy
+# one.  (A delete_module syscall cannot be interrupted: no timeout(1).)
+RMMOD_MAX=${RMMOD_MAX:-30}
 
 # side NS ROLE: the N links of ROLE (server/client) in NS, addressed, up.
 side() {
@@ -84,8 +88,11 @@ rmmod_round() {
 	floods b 1
 	sleep 1
 	t=$EPOCHREALTIME
-	timeout 10 rmmod memif || { echo "rmmod failed"; rc=1; }
-	echo "round $1: rmmod took $(elapsed "$t") s"
+	rmmod memif || { echo "rmmod failed"; rc=1; }
+	t=$(elapsed "$t")
+	echo "round $1: rmmod took $t s"
+	[ "${t%.*}" -lt "$RMMOD_MAX" ] ||
+		{ echo "rmmod took longer than $RMMOD_MAX s"; rc=1; }
 	ns_exec b pkill -INT -x ping
 	wait
 	[ "$(n_links a)/$(n_links b)" = 0/0 ] ||
@@ -112,7 +119,7 @@ check "round 1 (warm-up): $N pairs connected, rmmod, nothing left" \
 log "round 1 took $(elapsed "$t") s"
 leak_snapshot "$TEST_TMPDIR/before"
 t=$EPOCHREALTIME
-check "rounds 2..$ROUNDS: $N pairs connected under floods, rmmod within 10 s, nothing left, load again" \
+check "rounds 2..$ROUNDS: $N pairs connected under floods, rmmod within $RMMOD_MAX s, nothing left, load again" \
 	rounds rmmod_round 2 "$ROUNDS"
 log "rounds 2..$ROUNDS took $(elapsed "$t") s"
 leak_snapshot "$TEST_TMPDIR/after"
