@@ -54,7 +54,7 @@ under_traffic() {
 
 ktap_plan 10
 
-churn_quiet_console
+churn_setup
 memif_load
 ns_create a b
 check "kernel pair connected" pair

@@ -59,7 +59,7 @@ batches() {
 
 ktap_plan 7
 
-churn_quiet_console
+churn_setup
 memif_load
 t=$EPOCHREALTIME
 check "warm-up: 100 links created, connected, deleted" batches 0 1

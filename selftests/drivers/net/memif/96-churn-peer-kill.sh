@@ -36,7 +36,7 @@ kills() {
 
 ktap_plan 8
 
-churn_quiet_console
+churn_setup
 memif_load
 check "server m0 listens on $SOCK" eval "
 	memifctl add m0 role server socket $SOCK id 0 &&

@@ -111,7 +111,7 @@ rounds() {
 
 ktap_plan 3
 
-churn_quiet_console
+churn_setup
 ns_create a b
 t=$EPOCHREALTIME
 check "round 1 (warm-up): $N pairs connected, rmmod, nothing left" \

@@ -113,7 +113,7 @@ rounds() {
 
 ktap_plan 6
 
-churn_quiet_console
+churn_setup
 memif_load
 t=$EPOCHREALTIME
 check "round 1 (warm-up): delete the clients' netns, then the servers'" \
