@@ -1,0 +1,186 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the churn tests (9x-churn-*.sh): leak snapshots of the
+# guest's kernel before and after many cycles, and their comparison.
+#
+#	leak_snapshot "$TEST_TMPDIR/before"
+#	... 1000 cycles ...
+#	check "nothing leaked" leak_compare "$TEST_TMPDIR/before" "$TEST_TMPDIR/after"
+#
+# A snapshot is taken after the kernel has settled: page cache and
+# reclaimable slabs dropped, every slab cache shrunk (which flushes the
+# per-CPU slabs, whose free objects /proc/slabinfo would otherwise count
+# as active), RCU callbacks and deferred fputs given time to run.  What
+# is left is still noisy by a few hundred objects per cache and a few
+# hundred kB of pages: the tolerances below are well above that noise and
+# well below what one leaked object per cycle over 1000 cycles adds up to
+# (take the "before" snapshot after some warm-up cycles, so that caches,
+# per-namespace tables, ... have grown to their working size).
+
+source "$(dirname "${BASH_SOURCE[0]}")/memif_lib.sh"
+
+# Slab caches: objects allowed to appear, plus 1/LEAK_SLAB_DIV of the
+# count before, plus a slab's worth per CPU (objects taken from a fresh
+# slab count its free objects as active until it is flushed: kmalloc-8
+# moves by 512).
+LEAK_SLAB_TOL=${LEAK_SLAB_TOL:-400}
+LEAK_SLAB_DIV=${LEAK_SLAB_DIV:-20}
+# kB of unaccounted memory (mem:Other, see leak_snapshot).
+LEAK_MEM_TOL=${LEAK_MEM_TOL:-3072}
+# kB of shmem (memif regions are shmem files) and of vmalloc.
+LEAK_SHMEM_TOL=${LEAK_SHMEM_TOL:-256}
+LEAK_VMALLOC_TOL=${LEAK_VMALLOC_TOL:-1024}
+# Open files (struct file), system-wide: file-nr is a per-CPU counter read
+# without summing, off by up to 32 per CPU; slab:filp is exact.
+LEAK_FILES_TOL=${LEAK_FILES_TOL:-100}
+
+# leak_settle: let freed objects go back where they came from.
+leak_settle() {
+	local f i
+	for i in 1 2; do
+		sync
+		echo 3 > /proc/sys/vm/drop_caches
+		for f in /sys/kernel/slab/*/shrink; do
+			echo 1 2>/dev/null > "$f"
+		done
+		sleep 0.5
+	done
+}
+
+# leak_snapshot FILE: "KEY VALUE" lines: slab:<cache> active objects,
+# mem:<field> kB, files (allocated file handles), memif_refcnt, memif
+# tasks (tasks with memif code on their kernel stack).  mem:Other is the
+# memory no counter of /proc/meminfo explains (neither free, page cache,
+# slab, vmalloc, process memory, kernel stacks, page tables, per-CPU data
+# nor the free pages on the per-CPU lists):
+# pages the kernel holds a stray reference on end up there.
+leak_snapshot() {
+	local out=$1 k v rest other=0 n
+	leak_settle
+	{
+		awk 'NR > 2 { print "slab:" $1, $2, $5 }' /proc/slabinfo
+		while read -r k v rest; do
+			k=${k%:}
+			case "$k" in
+			MemTotal) other=$((other + v)) ;;
+			MemFree|Cached|Buffers|Slab|VmallocUsed|AnonPages|\
+			KernelStack|PageTables|Percpu|SwapCached)
+				other=$((other - v)) ;;
+			esac
+			case "$k" in
+			MemFree|AnonPages|VmallocUsed|Shmem|SUnreclaim|PageTables)
+				echo "mem:$k $v" ;;
+			esac
+		done < /proc/meminfo
+		# free pages on the per-CPU lists, not counted in MemFree: tens
+		# of MB with 2 GB of RAM
+		n=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)
+		echo "mem:PerCPUFree $n"
+		echo "mem:Other $((other - n))"
+		read -r n rest < /proc/sys/fs/file-nr
+		echo "files $n"
+		echo "memif_refcnt $(cat /sys/module/memif/refcnt 2>/dev/null || echo -)"
+		echo "memif_tasks $(memif_tasks | wc -l)"
+	} > "$out"
+}
+
+# memif_tasks: the tasks (/proc/PID/stack) whose kernel stack is in memif
+# code, e.g. a worker stuck in a memif work item.
+memif_tasks() {
+	grep -ls '\[memif\]' /proc/[0-9]*/stack 2>/dev/null
+	return 0
+}
+
+# churn_setup: what every churn test starts with.
+#
+# memif logs every connect and disconnect; thousands of them through the
+# serial console slow the guest down: keep the console to warnings and
+# worse (the test bed reads the whole kernel log from /dev/kmsg anyway)
+# until the test ends.
+#
+# ping floods start and stop many times here; each first and last socket
+# that asks for timestamps flips the netstamp static key, which patches
+# the receive path's code while packets go through it.  Under QEMU's TCG
+# that was seen to trap (Oops: int3 in __netif_receive_skb_core, 6.12
+# guest; the same as mptcp_net-next issue 471, an emulation problem):
+# hold one timestamping socket open for the whole test, so that the key
+# stays on.
+churn_setup() {
+	local level rest
+	read -r level rest < /proc/sys/kernel/printk
+	echo 5 > /proc/sys/kernel/printk
+	defer eval "echo $level > /proc/sys/kernel/printk"
+	bg_start tstamp 3600 python3 -c '
+import signal, socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 29, 1)  # SO_TIMESTAMP
+print("holding", flush=True)
+signal.pause()'
+	bg_wait_log tstamp holding 30 || bail "the timestamping socket did not start"
+}
+
+# leak_compare BEFORE AFTER: print what grew, fail if anything grew past
+# its tolerance.  Growth is printed for every slab cache that grew by 64
+# objects or more, so that the margin can be seen in the logs.
+leak_compare() {
+	awk -v stol="$LEAK_SLAB_TOL" -v sdiv="$LEAK_SLAB_DIV" \
+	    -v mtol="$LEAK_MEM_TOL" -v shtol="$LEAK_SHMEM_TOL" \
+	    -v vtol="$LEAK_VMALLOC_TOL" -v ftol="$LEAK_FILES_TOL" \
+	    -v ncpu="$(nproc)" '
+		NR == FNR { before[$1] = $2; next }
+		{
+			k = $1; a = $2; b = (k in before) ? before[k] : 0
+			d = a - b; tol = -1
+			if (k ~ /^slab:/) tol = stol + int(b / sdiv) + ncpu * $3
+			else if (k == "mem:Other") tol = mtol
+			else if (k == "mem:Shmem") tol = shtol
+			else if (k == "mem:VmallocUsed") tol = vtol
+			else if (k == "files") tol = ftol
+			else if (k == "memif_refcnt") tol = 0
+			else if (k == "memif_tasks") { tol = 0; b = 0; d = a }
+			if (tol < 0) {
+				if (k ~ /^mem:/) printf "%s %d -> %d kB (%+d)\n", k, b, a, d
+				next
+			}
+			if (k == "memif_refcnt" && a != b) {
+				printf "LEAK %s %s -> %s\n", k, b, a; bad = 1; next
+			}
+			if (d > tol) {
+				printf "LEAK %s %d -> %d (%+d, tolerance %d)\n", k, b, a, d, tol
+				bad = 1
+			} else if (k !~ /^slab:/ || d >= 64) {
+				printf "%s %d -> %d (%+d, tolerance %d)\n", k, b, a, d, tol
+			}
+		}
+		END { exit bad }' "$1" "$2"
+}
+
+# leak_check DESC BEFORE AFTER: leak_compare as a TAP check; the numbers
+# are logged either way.
+leak_check() {
+	local out rc=0
+	out=$(leak_compare "$2" "$3") || rc=$?
+	printf '%s\n' "$out" | log_file -
+	if [ "$rc" != 0 ]; then
+		memif_tasks | log_file -
+	fi
+	ktap_result "$1" "$rc"
+}
+
+# elapsed START: seconds since START (an $EPOCHREALTIME), one decimal.
+elapsed() {
+	local us
+	us=$(($(__usec "$EPOCHREALTIME") - $(__usec "$1")))
+	printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 100000))
+}
+
+# logged CMD [ARG...]: run CMD, its output as TAP comments even when it is
+# run by check (which shows output only on failure).
+exec {__churn_out}>&1
+logged() {
+	local out rc=0
+	out=$("$@" 2>&1) || rc=$?
+	[ -z "$out" ] || printf '%s\n' "$out" | log_file - >&"$__churn_out"
+	return "$rc"
+}
