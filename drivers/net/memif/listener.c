@@ -56,7 +56,8 @@ static void memif_listener_event(struct sock *sk)
 	struct memif_listener *l;
 
 	read_lock_bh(&sk->sk_callback_lock);
-	l = sk->sk_user_data;
+	/* Only while the socket is still ours: see memif_socket_event(). */
+	l = sk->sk_data_ready == memif_listener_event ? sk->sk_user_data : NULL;
 	if (l)
 		queue_work(memif_wq, &l->work);
 	read_unlock_bh(&sk->sk_callback_lock);

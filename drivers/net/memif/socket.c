@@ -28,7 +28,11 @@ static void memif_socket_event(struct sock *sk)
 	struct memif_dev *m;
 
 	read_lock_bh(&sk->sk_callback_lock);
-	m = sk->sk_user_data;
+	/* The caller read sk_data_ready before we took the lock: if the
+	 * socket has since passed from the listener to a link (or back),
+	 * sk_user_data is somebody else's.  Theirs is queued by them.
+	 */
+	m = sk->sk_data_ready == memif_socket_event ? sk->sk_user_data : NULL;
 	if (m)
 		queue_work(memif_wq, &m->rx_work);
 	read_unlock_bh(&sk->sk_callback_lock);
