@@ -7,6 +7,9 @@
 #   make check         install test dependencies, build, run every selftest
 #                      in a QEMU guest, on 6.1 then on 6.12 (KVER=...: one
 #                      kernel only); ends with "N passed, N failed"
+#   make check-debug   the selftests on a debug kernel (KASAN, UBSAN,
+#                      lockdep, kmemleak...) built from Debian's 6.1 source
+#                      and cached in ~/.cache/memif/debug-kernel
 #   make demo          bring up a memif link against DPDK testpmd and ping
 #   make lint          checkpatch --strict, sparse (C=1) and W=1
 #   make fuzz          fuzz the module's checks of peer input (validate.c)
@@ -41,6 +44,9 @@ selftests:
 
 check:
 	MEMIF_KVER_ORIGIN='$(KVER_ORIGIN)' scripts/check.sh
+
+check-debug:
+	scripts/check-debug.sh
 
 demo:
 	scripts/demo.sh
@@ -103,6 +109,6 @@ clean: clean-module
 	$(MAKE) -C selftests/drivers/net/memif clean
 	rm -rf build
 
-.PHONY: all module tools selftests check demo lint fuzz install install-module \
-	install-header install-tools uninstall uninstall-module \
+.PHONY: all module tools selftests check check-debug demo lint fuzz install \
+	install-module install-header install-tools uninstall uninstall-module \
 	uninstall-header uninstall-tools clean-module clean

@@ -6,8 +6,10 @@
 # when nothing is missing, nothing is downloaded.  Run as root (or with
 # sudo available).
 #
-# usage: scripts/deps.sh [--check]
-#   --check   only list the missing packages; exit 1 if there are any
+# usage: scripts/deps.sh [--check] [--debug-kernel]
+#   --check          only list the missing packages; exit 1 if there are any
+#   --debug-kernel   also what scripts/debug-kernel.sh needs to build the
+#                    debug lane's kernel (make check-debug)
 
 set -eu
 
@@ -57,12 +59,23 @@ pkgs=(
 	shellcheck
 )
 
+# Building a kernel from linux-source-6.1 (make check-debug only).
+debug_pkgs=(
+	bc
+	bison
+	flex
+	libelf-dev
+	libssl-dev
+)
+
 check=0
-case "${1:-}" in
---check) check=1 ;;
-"") ;;
-*) echo "usage: $0 [--check]" >&2; exit 2 ;;
-esac
+for arg in "$@"; do
+	case "$arg" in
+	--check) check=1 ;;
+	--debug-kernel) pkgs+=("${debug_pkgs[@]}") ;;
+	*) echo "usage: $0 [--check] [--debug-kernel]" >&2; exit 2 ;;
+	esac
+done
 
 missing=()
 for p in "${pkgs[@]}"; do

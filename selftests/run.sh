@@ -134,7 +134,7 @@ job_output() {
 
 echo "TAP version 13"
 echo "1..${#tests[@]}"
-ko=$REPO_ROOT/drivers/net/memif/memif.ko
+ko=${MEMIF_KO:-$REPO_ROOT/drivers/net/memif/memif.ko}
 if [ -f "$ko" ]; then
 	echo "# memif.ko: $ko"
 else

@@ -21,6 +21,12 @@
 #   memif_vm.tmp=0|1       mount a fresh tmpfs on /tmp (default: no, the
 #                          overlay's /tmp shows the host's)
 #   memif_vm.interactive=1 run an interactive shell on the console instead
+#   memif_vm.moddir=DIR    host directory with the booted kernel's modules
+#                          (a kernel not installed on the host): mounted on
+#                          /lib/modules/$(uname -r)
+#   memif_vm.kmemleak=1    clear kmemleak's reports before the job; after
+#                          it, scan and add kmemleak's reports to the final
+#                          kernel log as "kmemleak-report: " lines
 
 BB=/bin/busybox
 [ -x "$BB" ] || BB=/run/memif-vm/busybox
@@ -93,6 +99,29 @@ stage1() {
 	die_off "switch_root failed"
 }
 
+# kmemleak: what it suspects at boot is not the job's doing: scan, then
+# "clear" marks every object reported so far as not to be reported again.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+kmemleak_baseline() {
+	if ! { echo scan > $KMEMLEAK && echo clear > $KMEMLEAK; } 2>/dev/null
+	then
+		echo "memif-vm: kmemleak is not available" > /dev/kmsg
+	fi
+}
+
+# After the job: an object is reported only once it is old enough (5 s)
+# and unreferenced in two scans; then print the reports, one
+# "kmemleak-report: " line each (scan-kmsg.sh matches them).
+kmemleak_report() {
+	if ! echo scan > $KMEMLEAK 2>/dev/null; then
+		echo "kmemleak-report: FAILED: cannot scan (kmemleak disabled?)"
+		return
+	fi
+	$BB sleep 6
+	echo scan > $KMEMLEAK
+	$BB sed 's/^/kmemleak-report: /' $KMEMLEAK
+}
+
 stage2() {
 	BB=/run/memif-vm/busybox
 	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -117,6 +146,13 @@ stage2() {
 	$BB ln -sf /proc/self/fd/0 /dev/stdin 2>/dev/null
 	$BB ln -sf /proc/self/fd/1 /dev/stdout 2>/dev/null
 	$BB ln -sf /proc/self/fd/2 /dev/stderr 2>/dev/null
+	moddir=$(cmdline_get memif_vm.moddir "")
+	if [ -n "$moddir" ]; then
+		rel=$($BB uname -r)
+		$BB mkdir -p "/lib/modules/$rel"
+		$BB mount --bind "$moddir" "/lib/modules/$rel" ||
+			die_off "cannot mount $moddir on /lib/modules/$rel"
+	fi
 	$BB hostname memif-vm
 	$BB ip link set lo up
 	# Kernel reports are collected from ttyS2; keep the console for the job.
@@ -126,6 +162,9 @@ stage2() {
 	# Stream the kernel log (from boot on) so that it survives a hang.
 	$BB cat /dev/kmsg > /dev/ttyS2 &
 	kmsg_pid=$!
+
+	kmemleak=$(cmdline_get memif_vm.kmemleak 0)
+	[ "$kmemleak" = 0 ] || kmemleak_baseline
 
 	export HOME=/root TERM=linux LANG=C.UTF-8 SHELL=/bin/bash
 	echo "memif-vm: job start" > /dev/kmsg
@@ -148,6 +187,7 @@ stage2() {
 	{
 		echo "===== memif-vm: final dmesg ====="
 		$BB dmesg -r
+		[ "$kmemleak" = 0 ] || kmemleak_report
 		echo "memif-vm-taint=$(cat /proc/sys/kernel/tainted)"
 		echo "===== memif-vm: end ====="
 	} > /dev/ttyS2

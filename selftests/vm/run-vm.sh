@@ -37,6 +37,16 @@ Options:
   --quiet         do not copy the console to stdout
   --kver VER      kernel to boot, /boot/vmlinuz-VER (default: \$KVER, else
                   what scripts/kver.sh picks: the 6.1 lane on Debian 12)
+  --kernel FILE   boot FILE instead of /boot/vmlinuz-VER (or
+                  MEMIF_VM_KERNEL); needs --moddir
+  --moddir DIR    the modules of --kernel, DIR/modules.dep etc., DIR's name
+                  being its release (or MEMIF_VM_MODDIR); the guest sees it
+                  as /lib/modules/RELEASE (the debug lane's kernel)
+  --kmemleak      before COMMAND, scan for kmemleak's reports and clear
+                  them (leaks from boot); after it, scan twice and add what
+                  kmemleak reports to the kernel log as "kmemleak-report:"
+                  lines (which --scan and scan-kmsg.sh report); needs a
+                  kernel with CONFIG_DEBUG_KMEMLEAK
   --kvm           use KVM instead of TCG (or MEMIF_VM_ACCEL=kvm)
   --cwd DIR       working directory in the guest (default: current one)
   --tmpfs-tmp     mount an empty tmpfs on /tmp (default: /tmp is the host's,
@@ -64,6 +74,9 @@ mem=${MEMIF_VM_MEM:-2048}
 timeout=${MEMIF_VM_TIMEOUT:-600}
 accel=${MEMIF_VM_ACCEL:-tcg}
 kver=${KVER:-}
+kernel=${MEMIF_VM_KERNEL:-}
+moddir=${MEMIF_VM_MODDIR:-}
+kmemleak=0
 log=
 kmsg=
 scan=0
@@ -89,6 +102,9 @@ while [ "$#" -gt 0 ]; do
 	--icount) icount=1; shift ;;
 	--quiet) quiet=1; shift ;;
 	--kver) need_arg "$@"; kver=$2; shift 2 ;;
+	--kernel) need_arg "$@"; kernel=$2; shift 2 ;;
+	--moddir) need_arg "$@"; moddir=$2; shift 2 ;;
+	--kmemleak) kmemleak=1; shift ;;
 	--kvm) accel=kvm; shift ;;
 	--cwd) need_arg "$@"; cwd=$2; shift 2 ;;
 	--tmpfs-tmp) tmpfs_tmp=1; shift ;;
@@ -131,11 +147,26 @@ for t in qemu-system-x86_64 cpio timeout sha256sum; do
 done
 
 # --- kernel ---------------------------------------------------------------
-if [ -z "$kver" ]; then
-	kver=$("$SELF_DIR/../../scripts/kver.sh") || die "no kernel to boot"
+# guest_moddir: the kernel's modules when they are not in the host's
+# /lib/modules; stage 2 of guest-init.sh mounts them there.
+guest_moddir=
+if [ -n "$kernel" ]; then
+	[ -n "$moddir" ] || die "--kernel needs --moddir"
+	moddir=$(cd "$moddir" && pwd) || die "no directory $moddir"
+	case "$moddir" in
+	*[[:space:]]*) die "--moddir must not contain white space" ;;
+	esac
+	kver=${moddir##*/}
+	guest_moddir=$moddir
+elif [ -n "$moddir" ]; then
+	die "--moddir needs --kernel"
+else
+	if [ -z "$kver" ]; then
+		kver=$("$SELF_DIR/../../scripts/kver.sh") || die "no kernel to boot"
+	fi
+	kernel=/boot/vmlinuz-$kver
+	moddir=/lib/modules/$kver
 fi
-kernel=/boot/vmlinuz-$kver
-moddir=/lib/modules/$kver
 [ -r "$kernel" ] || die "cannot read $kernel"
 [ -f "$moddir/modules.dep" ] || die "no $moddir/modules.dep"
 
@@ -197,7 +228,7 @@ cache=${MEMIF_VM_CACHE:-$REPO_ROOT/build/vm}
 mkdir -p "$cache"
 key=$(
 	{
-		echo "$kver"
+		echo "$kver $kernel"
 		cat "$SELF_DIR/guest-init.sh"
 		sha256sum "$busybox"
 		for f in $mods; do
@@ -283,7 +314,10 @@ cmdline="$cmdline log_buf_len=8M mitigations=off no_timer_check"
 cmdline="$cmdline rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30"
 cmdline="$cmdline sysctl.kernel.hung_task_timeout_secs=60"
 cmdline="$cmdline memif_vm.job=$job memif_vm.tmp=$tmpfs_tmp"
-cmdline="$cmdline memif_vm.interactive=$interactive$append"
+cmdline="$cmdline memif_vm.interactive=$interactive"
+[ -z "$guest_moddir" ] || cmdline="$cmdline memif_vm.moddir=$guest_moddir"
+[ "$kmemleak" = 0 ] || cmdline="$cmdline memif_vm.kmemleak=1"
+cmdline="$cmdline$append"
 
 console_log=${log:-$job/console.log}
 if [ -n "$log" ]; then

@@ -3,7 +3,7 @@
 #
 # Scan kernel logs for kernel problem reports (WARN, BUG, Oops, KASAN,
 # UBSAN, KFENCE, lockdep, RCU stalls, hung tasks, refcount_t, leaked
-# netdev references, ...).  Prints the offending lines and exits 1 if there
+# netdev references, debugobjects, kmemleak, ...).  Prints the offending lines and exits 1 if there
 # are any, 0 if the logs are clean, 2 on usage errors.
 #
 # Understood formats, mixed freely: /dev/kmsg records ("6,123,456,-;msg"),
@@ -85,6 +85,11 @@ hard LOCKUP
 unregister_netdevice: waiting for .* to become free
 suspected memory leak
 list_(add|del) corruption
+^ODEBUG: (.*object type:|selftest [^p]|Out of memory|out of memory)
+object .* is (NOT )?on stack .*annotated
+^leaked reference\.$
+^kmemleak: .*(disabled|[Ff]ailed|pool empty|Cannot allocate)
+^kmemleak-report: (unreferenced object|FAILED)
 EOF
 
 found=0

@@ -86,6 +86,13 @@ bad_lines=(
 	'[    1.000000] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [ksoftirqd/0:15]'
 	'[    1.000000] unregister_netdevice: waiting for memif0 to become free. Usage count = 2'
 	'[    1.000000] Kernel panic - not syncing: Fatal exception in interrupt'
+	'[    1.000000] ODEBUG: free active (active state 0) object: 0000000012345678 object type: timer_list hint: memif_timer+0x0/0x10 [memif]'
+	'[    1.000000] leaked reference.'
+	'[    1.000000] ODEBUG: object 00000000deadbeef is on stack 00000000cafe0000, but NOT annotated.'
+	'[    1.000000] kmemleak: Memory pool empty, consider increasing CONFIG_DEBUG_KMEMLEAK_MEM_POOL_SIZE'
+	'[    1.000000] kmemleak: Kernel memory leak detector disabled'
+	'kmemleak-report: unreferenced object 0xffff888003a1b400 (size 512):'
+	'kmemleak-report: FAILED: cannot scan (kmemleak disabled?)'
 	'memif-vm-taint=512'
 	'memif-vm-taint=4224'
 )
@@ -108,6 +115,8 @@ cat > "$tmp/good" <<'EOF'
 [    5.000000] traps: testpmd[123] general protection fault ip:7f0000 sp:7ffd0000 error:0 in libc.so.6[7f0000+100000]
 [    5.000000] traps: a.out[124] trap invalid opcode ip:401000 sp:7ffd0000 error:0 in a.out[401000+1000]
 [    5.100000] hrtimer: interrupt took 21851660 ns
+[    0.200000] kmemleak: Kernel memory leak detector initialized (mem pool available: 15000)
+[    0.200000] ODEBUG: selftest passed
 6,500,5000000,-;memif: loaded (out-of-tree)
 memif-vm-taint=12288
 EOF

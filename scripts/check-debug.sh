@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-debug: the selftests on a debug kernel (KASAN, UBSAN, lockdep,
+# kmemleak, debugobjects, ...; scripts/debug-kernel.sh builds it from
+# Debian's linux-source-6.1 or finds it in its cache), with memif.ko built
+# for that kernel in build/lane-debug.  Each guest clears kmemleak's boot
+# reports before the test and scans after it; any kernel report fails the
+# test.  90-install (DKMS builds in the guest) is left out.
+#
+# Not part of make check: the kernel build takes long and the suite runs
+# slower under KASAN (times: README.md).  Arguments are passed to
+# selftests/run.sh (e.g. test names).  The last line is
+# "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+fail_early() {
+	echo "check-debug: $*"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+scripts/deps.sh --debug-kernel || fail_early "installing dependencies failed"
+make tools || fail_early "building the tools failed"
+
+t0=$(date +%s)
+kdir=$(scripts/debug-kernel.sh) || fail_early "the debug kernel did not build"
+t1=$(date +%s)
+release=$(cat "$kdir/release")
+echo "# debug kernel $release in $kdir ($((t1 - t0)) s; first build: $(cat "$kdir/build-seconds") s)"
+
+dir=build/lane-debug
+if ! { rm -rf "$dir" && mkdir -p "$dir" &&
+	cp -r Kbuild dkms.conf drivers include scripts "$dir"/ &&
+	find "$dir" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
+		-o -name '*.mod' -o -name '*.mod.c' \) -delete; }; then
+	fail_early "cannot copy the sources to $dir"
+fi
+mkdir -p build/logs/debug
+if ! make -C "$kdir/linux" M="$PWD/$dir" W=1 \
+	MEMIF_DRV_VERSION="$(scripts/version.sh)" modules \
+	> build/logs/debug/build.log 2>&1; then
+	tail -n 30 build/logs/debug/build.log
+	fail_early "memif.ko did not build for $release (build/logs/debug/build.log)"
+fi
+
+if [ "$#" = 0 ]; then
+	mapfile -t tests < <(selftests/run.sh --list | grep -vx '90-install.sh')
+else
+	tests=("$@")
+fi
+
+# KASAN's shadow memory and kmemleak's metadata want more than the
+# default 2 GiB.
+t2=$(date +%s)
+MEMIF_VM_KERNEL=$kdir/bzImage \
+MEMIF_VM_MODDIR=$kdir/mods/lib/modules/$release \
+MEMIF_VM_MEM=${MEMIF_VM_MEM:-3072} \
+MEMIF_KO=$PWD/$dir/drivers/net/memif/memif.ko \
+	selftests/run.sh --logs build/logs/debug --vm-opt --kmemleak \
+	"${tests[@]}" | tee build/logs/debug/selftests.out
+t3=$(date +%s)
+echo "# check-debug: kernel $((t1 - t0)) s, selftests $((t3 - t2)) s"
+last=$(tail -n 1 build/logs/debug/selftests.out)
+[[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] ||
+	fail_early "selftests/run.sh did not finish"
+echo "$last"
+[ "${BASH_REMATCH[2]}" = 0 ]
