@@ -99,7 +99,7 @@ scenarios=(
 # refused SCENARIO KIND REASON: the outcome its kind expects.
 # shellcheck disable=SC2016	# wait_for evaluates its command
 refused() {
-	local sc=$1 kind=$2 want=$3 out e0 e1
+	local sc=$1 kind=$2 want=$3 out e0
 	e0=$(counter handshake_errors)
 	kmsg_mark
 	out=$(evil "$sc" 2>&1)
@@ -122,17 +122,7 @@ refused() {
 	wait_for 'logged "$want"' 3 0.1 ||
 		{ echo "not logged; kernel log:"; kmsg_since; return 1; }
 	not_connected || { echo "state $L_STATE"; return 1; }
-	e1=$(counter handshake_errors)
-	case $kind in
-	L | H)
-		[ "$e1" -gt "$e0" ] ||
-			{ echo "handshake_errors stayed at $e0"; return 1; }
-		;;
-	*)
-		[ "$e1" = "$e0" ] ||
-			{ echo "handshake_errors $e0 -> $e1"; return 1; }
-		;;
-	esac
+	handshake_counted "$kind" "$e0"
 }
 
 ktap_plan $((2 * ${#scenarios[@]} + 2))

@@ -25,59 +25,8 @@ PLUGIN_DIR=${PLUGIN_DIR:-$REPO_ROOT/tools/iproute2}
 export IP_LIB_DIR=$PLUGIN_DIR
 
 N=32
+PAIR_SOCK=/run/c98
 ROUNDS=${ROUNDS:-4}
-
-# side NS ROLE: the N links of ROLE (server/client) in NS, addressed, up.
-side() {
-	local ns=$1 role=$2 dev=s host=1 i
-	[ "$role" = server ] || { dev=c; host=2; }
-	for ((i = 0; i < N; i++)); do
-		echo "link add $dev$i type memif role $role socket /run/c98-$((i / 16)).sock id $((i % 16))"
-		echo "addr add 10.97.$i.$host/24 dev $dev$i"
-		echo "link set dev $dev$i up"
-	done | ip -n "$ns" -batch -
-}
-
-# n_carrier NS: how many memif links in NS have carrier.
-n_carrier() {
-	ns_exec "$1" "$MEMIFCTL" -j show | jq '[.[] | select(.carrier)] | length'
-}
-
-# n_links NS
-n_links() {
-	ns_exec "$1" "$MEMIFCTL" -j show | jq length
-}
-
-# all_carrier NS [NS]: all N links of each NS have carrier within 60 s.
-all_carrier() {
-	local ns
-	for ns in "$@"; do
-		wait_for "[ \"\$(n_carrier $ns)\" = $N ]" 60 0.5 ||
-			{ echo "$ns: $(n_carrier "$ns") of $N connected"; return 1; }
-	done
-}
-
-# none_waiting NS: no link in NS has carrier within 10 s, all N waiting.
-none_waiting() {
-	local n
-	wait_for "[ \"\$(n_carrier $1)\" = 0 ]" 10 0.5 ||
-		{ echo "$1: $(n_carrier "$1") still connected"; return 1; }
-	n=$(ns_exec "$1" "$MEMIFCTL" -j show |
-		jq '[.[] | select(.state == "waiting for peer")] | length')
-	[ "$n" = "$N" ] || { echo "$1: $n of $N waiting for peer"; return 1; }
-}
-
-# floods FROM TO_HOST: ping floods from netns FROM over pairs 0..3.
-floods() {
-	local i
-	for i in 0 1 2 3; do
-		ns_exec "$1" ping -f -q -w 120 "10.97.$i.$2" > /dev/null 2>&1 &
-	done
-}
-
-no_sockets() {
-	wait_for "! ls /run/c98-* >/dev/null 2>&1" 5 || { ls /run/c98-*; return 1; }
-}
 
 # netns_round R: N pairs in fresh a and b; delete b under floods from a,
 # the servers wait; clients in a fresh b connect; delete a under floods

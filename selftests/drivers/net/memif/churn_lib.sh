@@ -184,3 +184,60 @@ logged() {
 	[ -z "$out" ] || printf '%s\n' "$out" | log_file - >&"$__churn_out"
 	return "$rc"
 }
+
+# Pairs of kernel links for the churn tests: N servers in one netns and
+# their N clients in another, on the socket files $PAIR_SOCK-<i / 16>.sock
+# (ids i % 16); pair i is 10.97.i.1/24 (s<i>) and 10.97.i.2/24 (c<i>).
+
+# side NS ROLE: the N links of ROLE (server/client) in NS, addressed, up.
+side() {
+	local ns=$1 role=$2 dev=s host=1 i
+	[ "$role" = server ] || { dev=c; host=2; }
+	for ((i = 0; i < N; i++)); do
+		echo "link add $dev$i type memif role $role socket $PAIR_SOCK-$((i / 16)).sock id $((i % 16))"
+		echo "addr add 10.97.$i.$host/24 dev $dev$i"
+		echo "link set dev $dev$i up"
+	done | ip -n "$ns" -batch -
+}
+
+# n_carrier NS: how many memif links in NS have carrier.
+n_carrier() {
+	ns_exec "$1" "$MEMIFCTL" -j show | jq '[.[] | select(.carrier)] | length'
+}
+
+# n_links NS
+n_links() {
+	ns_exec "$1" "$MEMIFCTL" -j show | jq length
+}
+
+# all_carrier NS [NS]: all N links of each NS have carrier within 60 s.
+all_carrier() {
+	local ns
+	for ns in "$@"; do
+		wait_for "[ \"\$(n_carrier $ns)\" = $N ]" 60 0.5 ||
+			{ echo "$ns: $(n_carrier "$ns") of $N connected"; return 1; }
+	done
+}
+
+# none_waiting NS: no link in NS has carrier within 10 s, all N waiting.
+none_waiting() {
+	local n
+	wait_for "[ \"\$(n_carrier $1)\" = 0 ]" 10 0.5 ||
+		{ echo "$1: $(n_carrier "$1") still connected"; return 1; }
+	n=$(ns_exec "$1" "$MEMIFCTL" -j show |
+		jq '[.[] | select(.state == "waiting for peer")] | length')
+	[ "$n" = "$N" ] || { echo "$1: $n of $N waiting for peer"; return 1; }
+}
+
+# floods FROM TO_HOST: ping floods from netns FROM over pairs 0..3.
+floods() {
+	local i
+	for i in 0 1 2 3; do
+		ns_exec "$1" ping -f -q -w 120 "10.97.$i.$2" > /dev/null 2>&1 &
+	done
+}
+
+# no_sockets: the socket files of the pairs are gone within 5 s.
+no_sockets() {
+	wait_for "! ls $PAIR_SOCK-* >/dev/null 2>&1" 5 || { ls "$PAIR_SOCK"-*; return 1; }
+}

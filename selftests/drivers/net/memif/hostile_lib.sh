@@ -172,3 +172,21 @@ counter() {
 		[ "$k" = "$1:" ] && { echo "$v"; return 0; }
 	done < <(ethtool -S "$EV_DEV")
 }
+
+# handshake_counted KIND BEFORE: a refusal the link logs (KIND L) or a
+# handshake the link ends (H) moved handshake_errors past BEFORE; any other
+# left it there.
+handshake_counted() {
+	local e1
+	e1=$(counter handshake_errors)
+	case $1 in
+	L | H)
+		[ "$e1" -gt "$2" ] ||
+			{ echo "handshake_errors stayed at $2"; return 1; }
+		;;
+	*)
+		[ "$e1" = "$2" ] ||
+			{ echo "handshake_errors $2 -> $e1"; return 1; }
+		;;
+	esac
+}
