@@ -19,11 +19,14 @@ ktap_plan 11
 
 check "insmod" insmod "$MEMIF_KO"
 defer memif_unload
-rm -f "$SOCK"
-memif_testpmd pmd 280 \
-	--vdev=net_memif0,role=server,id=0,socket=$SOCK,socket-abstract=no \
-	--vdev=net_memif1,role=server,id=1,socket=$SOCK,socket-abstract=no \
-	-- --forward-mode=icmpecho --stats-period=5
+start_pmd() {
+	rm -f "$SOCK"
+	memif_testpmd pmd 280 \
+		--vdev=net_memif0,role=server,id=0,socket=$SOCK,socket-abstract=no \
+		--vdev=net_memif1,role=server,id=1,socket=$SOCK,socket-abstract=no \
+		-- --forward-mode=icmpecho --stats-period=5
+}
+start_pmd
 
 connect() {
 	"$MEMIFCTL" add "$1" socket "$SOCK" id "$2" &&
@@ -53,6 +56,18 @@ check "rmmod while two links are connected and flooded" rmmod memif
 check "no memif link left" test "$(ip -o link | grep -c ' m[01]')" = 0
 kill "$p0" "$p1" 2>/dev/null
 wait "$p0" "$p1"
+# DPDK 22.11's PMD unmaps a link's regions in its control thread while
+# its lcore may still poll the rings: when both links go at once it
+# sometimes segfaults in librte_net_memif (seen once in ~20 runs).  That is
+# its race, not ours: the new module's client then meets a new testpmd.
+# Any other death of testpmd is left to fail the check below.
+if ! bg_running pmd &&
+	dmesg | grep -q 'segfault at .* in librte_net_memif'; then
+	log "testpmd crashed when the links went (DPDK's own race): restarted"
+	dmesg | grep 'segfault at .* in librte_net_memif' | log_file -
+	bg_stop pmd || true
+	start_pmd
+fi
 check "insmod again" insmod "$MEMIF_KO"
 check "the server accepts the new module's client" connect m0 0 192.168.70.2
 
