@@ -86,10 +86,16 @@ leak_snapshot() {
 }
 
 # memif_tasks: the tasks (/proc/PID/stack) whose kernel stack is in memif
-# code, e.g. a worker stuck in a memif work item.
+# code for 5 s, e.g. a worker stuck in a memif work item (one passing
+# through, as a state announcement may, is not stuck).
 memif_tasks() {
-	grep -ls '\[memif\]' /proc/[0-9]*/stack 2>/dev/null
-	return 0
+	local t i
+	for ((i = 0; i < 10; i++)); do
+		t=$(grep -ls '\[memif\]' /proc/[0-9]*/stack 2>/dev/null)
+		[ -n "$t" ] || return 0
+		sleep 0.5
+	done
+	printf '%s\n' "$t"
 }
 
 # churn_setup: what every churn test starts with.
