@@ -109,18 +109,7 @@ refused() {
 			{ echo "memif_evil: $out"; return 1; }
 		;;
 	esac
-	case $kind in
-	L | H)
-		wait_for 'link_info; [ "$L_REASON" = "local: $want" ]' 5 0.1 ||
-			{ echo "reason: $L_REASON"; return 1; }
-		;;
-	D)
-		wait_for 'link_info; [[ $L_REASON == "peer: $want"* ]]' 5 0.1 ||
-			{ echo "reason: $L_REASON"; return 1; }
-		;;
-	esac
-	wait_for 'logged "$want"' 3 0.1 ||
-		{ echo "not logged; kernel log:"; kmsg_since; return 1; }
+	reason_recorded "$kind" "$want" || return 1
 	not_connected || { echo "state $L_STATE"; return 1; }
 	handshake_counted "$kind" "$e0"
 }

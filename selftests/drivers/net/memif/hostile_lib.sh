@@ -190,3 +190,23 @@ handshake_counted() {
 		;;
 	esac
 }
+
+# reason_recorded KIND WANT: a refusal of ours (KIND L) or a handshake we
+# ended (H) is recorded as "local: WANT", one the peer announced (D) as
+# "peer: WANT..."; either way WANT is logged.
+# shellcheck disable=SC2016	# wait_for evaluates its command
+reason_recorded() {
+	local kind=$1 want=$2
+	case $kind in
+	L | H)
+		wait_for 'link_info; [ "$L_REASON" = "local: $want" ]' 5 0.1 ||
+			{ echo "reason: $L_REASON"; return 1; }
+		;;
+	D)
+		wait_for 'link_info; [[ $L_REASON == "peer: $want"* ]]' 5 0.1 ||
+			{ echo "reason: $L_REASON"; return 1; }
+		;;
+	esac
+	wait_for 'logged "$want"' 3 0.1 ||
+		{ echo "not logged; kernel log:"; kmsg_since; return 1; }
+}
