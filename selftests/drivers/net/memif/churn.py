@@ -132,25 +132,34 @@ def flood(path, ifid, mac, ready):
         off = struct.unpack_from("<I", mm, c2s + 128 + 16 * j + 8)[0]
         mm[off:off + len(frame)] = frame
         struct.pack_into("<HHI", mm, c2s + 128 + 16 * j, 0, 0, len(frame))
-    struct.pack_into("<H", mm, s2c + 4, 1)     # we poll S2C: no interrupts
+    # Ring indices and flags through a 16-bit view: one load or store
+    # each.  struct.pack_into writes byte by byte, and the server may read
+    # an index between the two bytes (head 0x00ff -> 0x0100 seen as 0).
+    idx = memoryview(mm).cast("H")
+    c2s_flags, c2s_hd, c2s_tl = (c2s + 4) // 2, (c2s + 6) // 2, (c2s + 64) // 2
+    s2c_flags, s2c_hd, s2c_tl = (s2c + 4) // 2, (s2c + 6) // 2, (s2c + 64) // 2
+    idx[s2c_flags] = 1      # we poll S2C: no interrupts
     c2s_head, s2c_tail, s2c_head = 0, 0, slots
-    struct.pack_into("<H", mm, s2c + 6, s2c_head)
+    idx[s2c_hd] = s2c_head
     while True:
-        busy = (c2s_head - struct.unpack_from("<H", mm, c2s + 64)[0]) & 0xffff
+        busy = (c2s_head - idx[c2s_tl]) & 0xffff
         if busy < slots:
             c2s_head = (c2s_head + slots - busy) & 0xffff
-            struct.pack_into("<H", mm, c2s + 6, c2s_head)
-            if not struct.unpack_from("<H", mm, c2s + 4)[0] & 1:
-                os.eventfd_write(efds[0], 1)
-        tail = struct.unpack_from("<H", mm, s2c + 64)[0]
+            idx[c2s_hd] = c2s_head
+        tail = idx[s2c_tl]
         got = (tail - s2c_tail) & 0xffff
         for _ in range(got):    # give the buffers back, full size
             struct.pack_into("<I", mm, s2c + 128 + 16 * (s2c_head & mask) + 4, BSIZE)
             s2c_head = (s2c_head + 1) & 0xffff
         s2c_tail = tail
         if got:
-            struct.pack_into("<H", mm, s2c + 6, s2c_head)
-        else:
+            idx[s2c_hd] = s2c_head
+        # Kick after publishing, and on every idle pass: Python has no
+        # fence between the head store and the flags load, so the server
+        # may unmask and find no new head just as we read the old mask.
+        if (busy < slots or not got) and not idx[c2s_flags] & 1:
+            os.eventfd_write(efds[0], 1)
+        if not got:
             time.sleep(0.001)
 
 
