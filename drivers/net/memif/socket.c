@@ -292,11 +292,20 @@ int memif_socket_recv(struct socket *sock, struct memif_msg *msg,
 	struct scm_fp_list *fp;
 	struct sk_buff *skb;
 	int err = 0, nfds;
+	bool shut;
 
+	/* EOF on a disconnected SEQPACKET socket, as af_unix gives it, but
+	 * with the hang-up read before the queue: a peer queues its last
+	 * message (a DISCONNECT) before it hangs up, so an empty queue after
+	 * a hang-up seen is the end.  Read after, the hang-up could hide a
+	 * DISCONNECT queued just after we found the queue empty.  A hang-up
+	 * that comes later wakes us again (sk_state_change).
+	 */
+	shut = READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN;
+	smp_rmb();	/* the hang-up, then the queue: the peer did the reverse */
 	skb = skb_recv_datagram(sk, MSG_DONTWAIT, &err);
 	if (!skb) {
-		/* As af_unix does: EOF on a disconnected SEQPACKET socket. */
-		if (err == -EAGAIN && (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
+		if (err == -EAGAIN && shut)
 			return 0;
 		return err ? err : -EAGAIN;
 	}
