@@ -14,7 +14,9 @@
  *   client                          server (listener.c, then here)
  *   connect                   ->    HELLO
  *   INIT                      ->    ACK (memif_ctrl_accept())
- *   ADD_REGION + memfd        ->    ACK      (each region)
+ *   ADD_REGION + memfd        ->    ACK      (each region; the client
+ *                                             creates its region once
+ *                                             INIT is taken)
  *   ADD_RING + eventfd        ->    ACK      (C2S rings, then S2C rings)
  *   CONNECT                   ->    CONNECTED: carrier on at both ends
  *
@@ -181,12 +183,37 @@ static void memif_proto_error(struct memif_dev *m, const char *reason)
 	memif_peer_fault(m, reason);
 }
 
+/* The server took our INIT: now the region and the interrupt channels.
+ * Not before: a client the server refuses retries every second, and
+ * would allocate and clear a whole region each time for nothing.
+ */
+static const char *memif_client_prepare(struct memif_dev *m)
+{
+	u16 i;
+
+	if (memif_region_create(&m->regions[0],
+				memif_ring_region_size(m->n_tx, m->n_rx,
+						       m->run_log2,
+						       m->cfg.buffer_size)))
+		return "cannot allocate shared memory";
+	m->n_regions = 1;
+	memif_ring_client_layout(m);
+	for (i = 0; i < m->n_tx; i++)
+		if (memif_irq_create(&m->txq[i].irq, &m->txq[i], false))
+			return "cannot create interrupt channels";
+	for (i = 0; i < m->n_rx; i++)
+		if (memif_irq_create(&m->rxq[i].irq, &m->rxq[i], true))
+			return "cannot create interrupt channels";
+	return NULL;
+}
+
 /* Compose and send handshake message number m->msgs_sent. */
 static const char *memif_client_send_next(struct memif_dev *m)
 {
 	struct memif_msg msg = {};
 	struct file *file = NULL;
 	unsigned int k = m->msgs_sent;
+	const char *reason;
 	struct memif_queue *q;
 	int err;
 
@@ -199,6 +226,9 @@ static const char *memif_client_send_next(struct memif_dev *m)
 			sizeof(msg.init.secret));
 		memif_ctrl_app_name(msg.init.name, sizeof(msg.init.name));
 	} else if (k == 1) {
+		reason = memif_client_prepare(m);
+		if (reason)
+			return reason;
 		msg.type = MEMIF_MSG_ADD_REGION;
 		msg.add_region.index = 0;
 		msg.add_region.size = m->regions[0].size;
@@ -235,8 +265,6 @@ static const char *memif_client_hello(struct memif_dev *m,
 		.log2_ring_size = m->cfg.log2_ring_size,
 	}, run;
 	const char *reason;
-	u16 i;
-	int err;
 
 	reason = memif_valid_hello(h, &want, &run);
 	if (reason)
@@ -249,22 +277,6 @@ static const char *memif_client_hello(struct memif_dev *m,
 	WRITE_ONCE(m->n_tx, run.n_c2s);
 	WRITE_ONCE(m->n_rx, run.n_s2c);
 	WRITE_ONCE(m->run_log2, run.log2_ring_size);
-
-	err = memif_region_create(&m->regions[0],
-				  memif_ring_region_size(m->n_tx, m->n_rx,
-							 m->run_log2,
-							 m->cfg.buffer_size));
-	if (err)
-		return "cannot allocate shared memory";
-	m->n_regions = 1;
-	memif_ring_client_layout(m);
-	for (i = 0; i < m->n_tx; i++)
-		if (memif_irq_create(&m->txq[i].irq, &m->txq[i], false))
-			return "cannot create interrupt channels";
-	for (i = 0; i < m->n_rx; i++)
-		if (memif_irq_create(&m->rxq[i].irq, &m->rxq[i], true))
-			return "cannot create interrupt channels";
-
 	m->msgs_total = 3 + m->n_tx + m->n_rx;
 	return memif_client_send_next(m);
 }

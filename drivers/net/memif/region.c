@@ -45,6 +45,7 @@ static int memif_region_pin(struct memif_region *r, struct file *file,
 			err = PTR_ERR(pages[i]);
 			goto err_put_pages;
 		}
+		cond_resched();	/* up to MEMIF_REGION_MAX / PAGE_SIZE pages */
 	}
 	r->base = vmap(pages, npages, VM_MAP, PAGE_KERNEL);
 	if (!r->base) {
