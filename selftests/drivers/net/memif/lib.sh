@@ -428,15 +428,19 @@ testpmd_start() {
 	log "starting: dpdk-testpmd ${eal[*]} -- ${app[*]}"
 	# stdbuf: testpmd's stdout is a file; make it line buffered so that
 	# "Press enter to exit" and command output show up in the log at once.
-	bg_start "$name" "$timeout" stdbuf -oL -eL \
+	bg_start "$name" "$((timeout * ${MEMIF_TIMEOUT_SCALE:-1}))" stdbuf -oL -eL \
 		dpdk-testpmd "${eal[@]}" -- "${app[@]}"
 }
 
 # testpmd_wait_ready NAME TIMEOUT: wait until testpmd forwards (or shows
-# its prompt); fails early if it exits.
+# its prompt); fails early if it exits.  TIMEOUT (and testpmd_start's) is
+# multiplied by MEMIF_TIMEOUT_SCALE (1; make check-debug sets 4).
 testpmd_wait_ready() {
 	local re='Press enter to exit|Port statistics|testpmd> '
-	wait_for "grep -Eq '$re' '$(bg_log "$1")' || ! bg_running '$1'" "$2" &&
+	# A debug kernel (make check-debug) runs testpmd's start-up, which
+	# loads all of DPDK's libraries, several times slower.
+	wait_for "grep -Eq '$re' '$(bg_log "$1")' || ! bg_running '$1'" \
+		"$(($2 * ${MEMIF_TIMEOUT_SCALE:-1}))" &&
 		bg_running "$1" && grep -Eq "$re" "$(bg_log "$1")"
 }
 
