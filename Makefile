@@ -12,6 +12,9 @@
 #                      and cached in ~/.cache/memif/debug-kernel
 #   make demo          bring up a memif link against DPDK testpmd and ping
 #   make lint          checkpatch --strict, sparse (C=1) and W=1
+#   make bench         memif against tap, vhost-net and veth in two test
+#                      VMs (TCG, -icount): table, build/bench/bench.json,
+#                      docs/bench.png
 #   make fuzz          fuzz the module's checks of peer input (validate.c)
 #                      in userspace with libFuzzer, FUZZ_SECONDS (60) per
 #                      target, or FUZZ_RUNS inputs; a crash fails it
@@ -53,6 +56,9 @@ demo:
 
 lint:
 	scripts/lint.sh
+
+bench:
+	scripts/bench.sh
 
 fuzz:
 	FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_RUNS='$(FUZZ_RUNS)' scripts/fuzz.sh
@@ -109,6 +115,6 @@ clean: clean-module
 	$(MAKE) -C selftests/drivers/net/memif clean
 	rm -rf build
 
-.PHONY: all module tools selftests check check-debug demo lint fuzz install \
+.PHONY: all module tools selftests check check-debug demo lint fuzz bench install \
 	install-module install-header install-tools uninstall uninstall-module \
 	uninstall-header uninstall-tools clean-module clean

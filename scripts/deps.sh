@@ -6,10 +6,12 @@
 # when nothing is missing, nothing is downloaded.  Run as root (or with
 # sudo available).
 #
-# usage: scripts/deps.sh [--check] [--debug-kernel]
+# usage: scripts/deps.sh [--check] [--debug-kernel] [--bench]
 #   --check          only list the missing packages; exit 1 if there are any
 #   --debug-kernel   also what scripts/debug-kernel.sh needs to build the
 #                    debug lane's kernel (make check-debug)
+#   --bench          also what make bench needs: DPDK's tap and virtio
+#                    drivers, matplotlib for the plot
 
 set -eu
 
@@ -68,12 +70,20 @@ debug_pkgs=(
 	libssl-dev
 )
 
+# make bench: testpmd's net_tap and virtio_user, the plot.
+bench_pkgs=(
+	librte-net-tap23
+	librte-net-virtio23
+	python3-matplotlib
+)
+
 check=0
 for arg in "$@"; do
 	case "$arg" in
 	--check) check=1 ;;
 	--debug-kernel) pkgs+=("${debug_pkgs[@]}") ;;
-	*) echo "usage: $0 [--check] [--debug-kernel]" >&2; exit 2 ;;
+	--bench) pkgs+=("${bench_pkgs[@]}") ;;
+	*) echo "usage: $0 [--check] [--debug-kernel] [--bench]" >&2; exit 2 ;;
 	esac
 done
 

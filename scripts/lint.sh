@@ -56,7 +56,7 @@ fi
 echo "lint: shellcheck"
 if ! shellcheck -x scripts/*.sh .ci/run selftests/run.sh selftests/vm/*.sh \
 	selftests/vm/harness-tests/*.sh selftests/drivers/net/memif/*.sh \
-	tools/iproute2/tests/*.sh; then
+	tools/iproute2/tests/*.sh bench/*.sh; then
 	rc=1
 fi
 

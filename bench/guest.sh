@@ -1,0 +1,434 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The measurements of make bench, run inside a test VM (scripts/bench.sh
+# boots it, twice: TCG with 2 vCPUs, then -icount with 1).  Prints one
+# line per measurement window:
+#
+#   BENCH {"mode":"tcg","group":"d2k","path":"memif-server","size":64,
+#          "rep":1,"cpus":2,"secs":5.0,"busy":0.93,"pkts":123456,...}
+#
+# and BENCH-FAIL lines for what could not be measured; the host side
+# (bench/report.py) makes the table, the JSON and the plot.  Groups:
+#
+#   d2k  DPDK -> kernel: dpdk-testpmd txonly (UDP to port 9) into the
+#        kernel; pkts = the kernel's rx_packets, delivered = datagrams the
+#        kernel queued to a UDP socket (Udp InDatagrams; udp_sink drains it)
+#   k2d  kernel -> DPDK: pktgen on the kernel's device, testpmd rxonly;
+#        pkts = what testpmd received, sent = the kernel's tx_packets
+#   k2k  kernel <-> kernel between two namespaces: iperf3 TCP with 1 and
+#        4 streams (bits/s), UDP with 64-byte frames (pkts received)
+#   queues  memif pairs with 1 and 2 queues: two iperf3 processes, 2 TCP
+#        streams each (2 vCPUs only)
+#   mem  shared and kernel memory of a connected memif pair
+#
+# Paths: memif-server (the kernel is the memif server, testpmd the
+# client), memif-client (the reverse), tap (testpmd's net_tap), vhost-net
+# (testpmd's virtio_user on /dev/vhost-net), memif and veth (k2k).
+#
+# Environment: MEMIF_BENCH_MODE (a name for the mode, tcg), _SECONDS (5,
+# per window), _REPS (3 windows per figure), _ONLY (an ERE on
+# "group/path/size": run only those).  Every step has a timeout: a path
+# that hangs or fails is reported and skipped.
+
+# shellcheck source=selftests/drivers/net/memif/memif_lib.sh
+source "$(dirname "$0")/../selftests/drivers/net/memif/memif_lib.sh"
+
+MODE=${MEMIF_BENCH_MODE:-tcg}
+WIN=${MEMIF_BENCH_SECONDS:-5}
+REPS=${MEMIF_BENCH_REPS:-3}
+ONLY=${MEMIF_BENCH_ONLY:-.}
+SINK=$REPO_ROOT/bench/udp_sink
+CPUS=$(nproc)
+KMAC=02:00:00:00:00:02		# the kernel's end
+DMAC=02:00:00:00:00:01		# DPDK's end
+SOCK=/run/bench.sock
+# testpmd on one vCPU (its main and forwarding lcores), the kernel's own
+# work free to run on the other: testpmd polling on every vCPU has hung
+# the guest.
+PMD_CPU=$((CPUS - 1))
+
+set -u
+
+# fail GROUP PATH SIZE WHY: a figure that could not be measured.
+fail() {
+	printf 'BENCH-FAIL %s/%s/%s: %s\n' "$1" "$2" "$3" "$4"
+}
+
+wanted() {
+	[[ "$1/$2/$3" =~ $ONLY ]]
+}
+
+# snap DEV: S_T (µs), S_BUSY and S_IDLE (jiffies, all CPUs), S_RX and S_TX
+# (DEV's packets) and S_UDP (datagrams delivered to UDP sockets), read
+# with shell builtins only: no fork to stretch the window on a busy vCPU.
+snap() {
+	local l f
+	S_RX=0 S_TX=0 S_UDP=0
+	if [ -n "$1" ]; then
+		read -r S_RX < "/sys/class/net/$1/statistics/rx_packets"
+		read -r S_TX < "/sys/class/net/$1/statistics/tx_packets"
+	fi
+	S_T=${EPOCHREALTIME/./}
+	read -r -a f < /proc/stat
+	S_BUSY=$((f[1] + f[2] + f[3] + f[6] + f[7] + f[8]))
+	S_IDLE=$((f[4] + f[5]))
+	while read -r l; do
+		[[ $l =~ ^Udp:\ ([0-9]+) ]] && S_UDP=${BASH_REMATCH[1]}
+	done < /proc/net/snmp
+}
+
+# begin DEV, finish DEV: a window; finish sets W with
+# '"secs":S,"busy":B' (busy: the share of all vCPUs' time not idle) and
+# D_RX, D_TX, D_UDP.
+begin() {
+	snap "$1"
+	W0_T=$S_T W0_B=$S_BUSY W0_I=$S_IDLE W0_RX=$S_RX W0_TX=$S_TX W0_UDP=$S_UDP
+}
+
+finish() {
+	local b i
+	snap "$1"
+	D_RX=$((S_RX - W0_RX)) D_TX=$((S_TX - W0_TX)) D_UDP=$((S_UDP - W0_UDP))
+	b=$((S_BUSY - W0_B)) i=$((S_IDLE - W0_I))
+	[ $((b + i)) -gt 0 ] || i=1
+	W=$(printf '"secs":%d.%06d,"busy":%d.%04d' $(((S_T - W0_T) / 1000000)) \
+		$(((S_T - W0_T) % 1000000)) $((b / (b + i))) \
+		$((b * 10000 / (b + i) % 10000)))
+}
+
+# window DEV: begin, WIN seconds, finish.
+window() {
+	begin "$1"
+	sleep "$WIN"
+	finish "$1"
+}
+
+# emit GROUP PATH SIZE REP JSON_FIELDS
+emit() {
+	printf 'BENCH {"mode":"%s","group":"%s","path":"%s","size":%d,"rep":%d,"cpus":%d,%s}\n' \
+		"$MODE" "$1" "$2" "$3" "$4" "$CPUS" "$5"
+}
+
+# pmd_start NAME VDEV TESTPMD_ARG...: testpmd on vCPU PMD_CPU.
+pmd_start() {
+	local name=$1 vdev=$2
+	shift 2
+	testpmd_start "$name" 600 "--lcores=(0,1)@$PMD_CPU" "--vdev=$vdev" \
+		-- "$@"
+	testpmd_wait_ready "$name" 300
+}
+
+# kernel_dev PATH: the kernel's device of PATH, memif links created here
+# (the client after testpmd's server listens).  Sets DEV.
+vdev_of() {
+	case "$1" in
+	memif-server)
+		echo "net_memif0,role=client,id=0,socket=$SOCK,socket-abstract=no,mac=$DMAC" ;;
+	memif-client)
+		echo "net_memif0,role=server,id=0,socket=$SOCK,socket-abstract=no,mac=$DMAC" ;;
+	tap)
+		echo "net_tap0,iface=btap0,mac=$DMAC" ;;
+	vhost-net)
+		echo "virtio_user0,path=/dev/vhost-net,queue_size=1024,iface=bvhost0,mac=$DMAC" ;;
+	esac
+}
+
+dev_of() {
+	case "$1" in
+	memif-*) echo bmemif0 ;;
+	tap) echo btap0 ;;
+	vhost-net) echo bvhost0 ;;
+	esac
+}
+
+# path_up PATH NAME TESTPMD_ARG...: testpmd with PATH's vdev, the
+# kernel's device with 10.9.0.2/24 and KMAC, carrier on.
+path_up() {
+	local path=$1 name=$2 dev
+	shift 2
+	dev=$(dev_of "$path")
+	rm -f "$SOCK"
+	if [ "$path" = memif-server ]; then
+		memifctl add "$dev" role server socket "$SOCK" id 0 || return 1
+		ip link set dev "$dev" address "$KMAC" up || return 1
+	fi
+	pmd_start "$name" "$(vdev_of "$path")" "$@" || return 1
+	if [ "$path" = memif-client ]; then
+		memifctl add "$dev" role client socket "$SOCK" id 0 || return 1
+	fi
+	wait_for "[ -d /sys/class/net/$dev ]" 20 || return 1
+	if [ "$(cat "/sys/class/net/$dev/address")" != "$KMAC" ]; then
+		ip link set dev "$dev" address "$KMAC" || return 1
+	fi
+	ip addr add 10.9.0.2/24 dev "$dev" &&
+		ip link set dev "$dev" up || return 1
+	wait_carrier - "$dev" 1 20
+}
+
+path_down() {
+	local path=$1 name=$2 dev
+	dev=$(dev_of "$path")
+	testpmd_stop "$name" 10 >/dev/null
+	case "$path" in
+	memif-*) ip link del dev "$dev" 2>/dev/null ;;
+	esac
+	rm -f "$SOCK"
+	return 0
+}
+
+# d2k PATH SIZE: testpmd txonly into the kernel.
+d2k() {
+	local path=$1 size=$2 dev rep
+	dev=$(dev_of "$path")
+	if ! path_up "$path" d2k --forward-mode=txonly "--txpkts=$size" \
+		"--eth-peer=0,$KMAC" --tx-ip=10.9.0.1,10.9.0.2 --tx-udp=9,9; then
+		fail d2k "$path" "$size" "setup failed"
+		tail -n 5 "$(bg_log d2k)" 2>/dev/null | log_file -
+		path_down "$path" d2k
+		return
+	fi
+	sleep 2
+	for ((rep = 1; rep <= REPS; rep++)); do
+		window "$dev"
+		emit d2k "$path" "$size" "$rep" \
+			"$W,\"pkts\":$D_RX,\"delivered\":$D_UDP"
+	done
+	bg_running d2k || fail d2k "$path" "$size" "testpmd exited"
+	path_down "$path" d2k
+}
+
+# pmd_rx NAME: PMD_RX, the packets testpmd received on port 0 so far;
+# PMD_T, the middle of the time the question took (µs).
+pmd_rx() {
+	local log n t0
+	log=$(bg_log "$1")
+	n=$(grep -c 'RX-packets:' "$log")
+	t0=${EPOCHREALTIME/./}
+	testpmd_cmd "$1" "show port stats 0"
+	wait_for "[ \$(grep -c 'RX-packets:' '$log') -gt $n ]" 10 0.02 ||
+		return 1
+	PMD_T=$(((t0 + ${EPOCHREALTIME/./}) / 2))
+	PMD_RX=$(grep 'RX-packets:' "$log" | tail -n 1 | awk '{ print $2 }')
+}
+
+pg() {
+	echo "$2" > "/proc/net/pktgen/$1"
+}
+
+# k2d PATH SIZE: pktgen on the kernel's device, testpmd rxonly.
+k2d() {
+	local path=$1 size=$2 dev rep p0 t0 pgpid
+	dev=$(dev_of "$path")
+	if ! path_up "$path" k2d -i --forward-mode=rxonly --auto-start ||
+	   ! modprobe pktgen; then
+		fail k2d "$path" "$size" "setup failed"
+		tail -n 5 "$(bg_log k2d)" 2>/dev/null | log_file -
+		path_down "$path" k2d
+		return
+	fi
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device $dev"
+	pg "$dev" "count 0"
+	pg "$dev" "clone_skb 0"
+	pg "$dev" "pkt_size $size"
+	pg "$dev" "delay 0"
+	pg "$dev" "dst 10.9.0.1"
+	pg "$dev" "dst_mac $DMAC"
+	pg "$dev" "udp_src_min 9"
+	pg "$dev" "udp_src_max 9"
+	pg "$dev" "udp_dst_min 9"
+	pg "$dev" "udp_dst_max 9"
+	timeout "$((REPS * (WIN + 15) + 30))" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	pgpid=$!
+	sleep 2
+	for ((rep = 1; rep <= REPS; rep++)); do
+		# testpmd's count brackets the kernel's window: its
+		# answers take a while on a busy vCPU, so its packets are
+		# per second of its own interval (pmd_secs).
+		pmd_rx k2d || break
+		p0=$PMD_RX t0=$PMD_T
+		window "$dev"
+		pmd_rx k2d || break
+		emit k2d "$path" "$size" "$rep" \
+			"$W,\"sent\":$D_TX,\"pkts\":$((PMD_RX - p0)),\"pmd_secs\":$(((PMD_T - t0) / 1000000)).$(printf %06d $(((PMD_T - t0) % 1000000)))"
+	done
+	echo stop > /proc/net/pktgen/pgctrl
+	wait "$pgpid" 2>/dev/null
+	pg kpktgend_0 rem_device_all
+	[ "$rep" -gt "$REPS" ] || fail k2d "$path" "$size" "testpmd did not report"
+	path_down "$path" k2d
+}
+
+# pair_up KIND QUEUES: ns a (10.8.0.1) and b (10.8.0.2) joined by a memif
+# pair (a server, b client) or a veth pair; iperf3 servers in a.
+pair_up() {
+	local kind=$1 q=$2
+	ns_create a b
+	if [ "$kind" = veth ]; then
+		veth_pair a ka b kb
+	else
+		rm -f "$SOCK"
+		memifctl add ka role server socket "$SOCK" id 0 queues "$q" &&
+			memifctl add kb role client socket "$SOCK" id 0 queues "$q" &&
+			ip link set dev ka netns a && ip link set dev kb netns b &&
+			ip -n a link set dev ka up && ip -n b link set dev kb up ||
+			return 1
+	fi
+	ip -n a addr add 10.8.0.1/24 dev ka &&
+		ip -n b addr add 10.8.0.2/24 dev kb &&
+		wait_carrier a ka 1 20 && wait_carrier b kb 1 20 || return 1
+	bg_start iperf1 3600 ip netns exec a iperf3 -s -p 5201
+	bg_start iperf2 3600 ip netns exec a iperf3 -s -p 5202
+	wait_for "ip netns exec a ss -ltn | grep -q ':5202 '" 20 &&
+		ip netns exec b ping -c 1 -W 5 10.8.0.1 >/dev/null
+}
+
+pair_down() {
+	bg_stop iperf1 >/dev/null
+	bg_stop iperf2 >/dev/null
+	ns_del a
+	ns_del b
+	rm -f "$SOCK"
+}
+
+# iperf PORT ARG...: an iperf3 client in b, JSON on stdout.
+iperf() {
+	local port=$1
+	shift
+	timeout "$((WIN + 30))" ip netns exec b iperf3 -c 10.8.0.1 -p "$port" \
+		-t "$WIN" -J "$@"
+}
+
+# k2k KIND: TCP 1 and 4 streams, UDP 64-byte frames.
+k2k() {
+	local kind=$1 rep out bps pk
+	if ! pair_up "$kind" 1; then
+		fail k2k "$kind" 0 "setup failed"
+		pair_down
+		return
+	fi
+	for ((rep = 1; rep <= REPS; rep++)); do
+		if wanted k2k "$kind" tcp1; then
+			begin ""
+			out=$(iperf 5201) || fail k2k "$kind" tcp1 "iperf3 failed"
+			finish ""
+			bps=$(jq '.end.sum_received.bits_per_second // 0' <<<"$out")
+			emit k2k "$kind" 1 "$rep" "$W,\"test\":\"tcp1\",\"bps\":$bps"
+		fi
+		if wanted k2k "$kind" tcp4; then
+			begin ""
+			out=$(iperf 5201 -P 4) || fail k2k "$kind" tcp4 "iperf3 failed"
+			finish ""
+			bps=$(jq '.end.sum_received.bits_per_second // 0' <<<"$out")
+			emit k2k "$kind" 4 "$rep" "$W,\"test\":\"tcp4\",\"bps\":$bps"
+		fi
+		if wanted k2k "$kind" udp64; then
+			begin ""
+			# 22 bytes of payload: a 64-byte Ethernet frame
+			out=$(iperf 5201 -u -b 0 -l 22) || fail k2k "$kind" udp64 "iperf3 failed"
+			finish ""
+			pk=$(jq -r '"\"pkts\":\((.end.sum.packets // 0) - (.end.sum.lost_packets // 0)),\"sent\":\(.end.sum.packets // 0),\"iperf_secs\":\(.end.sum.seconds // 1)"' <<<"$out")
+			emit k2k "$kind" 64 "$rep" "$W,\"test\":\"udp64\",$pk"
+		fi
+	done
+	pair_down
+}
+
+# queues KIND Q: two iperf3 clients at once, 2 TCP streams each.
+queues() {
+	local kind=$1 q=$2 rep o1 o2 bps pid
+	if ! pair_up "$kind" "$q"; then
+		fail queues "$kind" "$q" "setup failed"
+		pair_down
+		return
+	fi
+	for ((rep = 1; rep <= REPS; rep++)); do
+		begin ""
+		iperf 5201 -P 2 > "$TEST_TMPDIR/q1" &
+		pid=$!
+		iperf 5202 -P 2 > "$TEST_TMPDIR/q2"
+		wait "$pid"
+		finish ""
+		o1=$(jq '.end.sum_received.bits_per_second // 0' "$TEST_TMPDIR/q1")
+		o2=$(jq '.end.sum_received.bits_per_second // 0' "$TEST_TMPDIR/q2")
+		bps=$(awk -v a="$o1" -v b="$o2" 'BEGIN { printf "%.0f", a + b }')
+		emit queues "$kind" "$q" "$rep" "$W,\"bps\":$bps"
+	done
+	pair_down
+}
+
+# meminfo FIELD: kB
+meminfo() {
+	awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo
+}
+
+settle() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	sleep 1
+}
+
+# kmem: kB of kernel memory: slab, vmalloc, kernel stacks, page tables.
+kmem() {
+	echo $(($(meminfo Slab) + $(meminfo VmallocUsed) + $(meminfo KernelStack) +
+		$(meminfo PageTables)))
+}
+
+# mem Q RING BUF: Shmem (the region: rings and buffers) and kernel memory
+# (kmem) a connected pair with Q queues takes, both ends together.
+mem() {
+	local q=$1 ring=$2 buf=$3 s0 k0 s1 k1
+	settle
+	s0=$(meminfo Shmem)
+	k0=$(kmem)
+	rm -f "$SOCK"
+	if ! { memifctl add ma role server socket "$SOCK" id 0 queues "$q" \
+		ring-size "$ring" buffer-size "$buf" &&
+		memifctl add mc role client socket "$SOCK" id 0 queues "$q" \
+			ring-size "$ring" buffer-size "$buf" &&
+		ip link set dev ma up && ip link set dev mc up &&
+		wait_carrier - mc 1 20; }; then
+		fail mem memif "$q" "pair did not connect"
+		ip link del dev ma 2>/dev/null
+		ip link del dev mc 2>/dev/null
+		return
+	fi
+	settle
+	s1=$(meminfo Shmem)
+	k1=$(kmem)
+	emit mem memif "$q" 1 "\"ring\":$ring,\"buf\":$buf,\"shmem_kb\":$((s1 - s0)),\"kernel_kb\":$((k1 - k0))"
+	ip link del dev ma
+	ip link del dev mc
+}
+
+memif_load
+modprobe tun
+modprobe vhost_net
+sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+bg_start sink 7200 "$SINK" 9
+# The first testpmd reads DPDK's libraries over 9p: under -icount that
+# took minutes of guest time.  Do it once, outside any figure.
+timeout 900 dpdk-testpmd --no-huge --no-pci -m 64 --file-prefix=warm \
+	"--lcores=0@$PMD_CPU" -- --help > /dev/null 2>&1
+log "mode $MODE, $CPUS vCPUs, $REPS windows of $WIN s"
+
+for size in 64 1500; do
+	for path in memif-server memif-client tap vhost-net; do
+		wanted d2k "$path" "$size" && d2k "$path" "$size"
+		wanted k2d "$path" "$size" && k2d "$path" "$size"
+	done
+done
+for kind in memif veth; do
+	wanted k2k "$kind" . && k2k "$kind"
+done
+if [ "$CPUS" -ge 2 ]; then
+	for q in 1 2; do
+		wanted queues memif "$q" && queues memif "$q"
+	done
+fi
+if wanted mem memif .; then
+	mem 1 1024 2048
+	mem 2 1024 2048
+fi
+echo "BENCH-END"

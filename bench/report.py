@@ -1,0 +1,219 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""make bench's report: the table, the JSON and the plot.
+
+usage: report.py [--json FILE] [--png FILE] GUEST_OUTPUT...
+
+Reads the BENCH lines bench/guest.sh printed (one per measurement window)
+from each GUEST_OUTPUT (one per mode: tcg, icount), and prints, per mode,
+every figure as median, min and max of its windows, the ratios the
+project aims at, and under -icount the guest instructions per packet (one
+instruction is one nanosecond of guest time there: instructions = busy
+CPU time in ns).
+"""
+
+import argparse
+import json
+import statistics
+import sys
+
+PATHS = ["memif-server", "memif-client", "tap", "vhost-net"]
+
+
+def load(files):
+    """BENCH lines from the guests' consoles; a kernel message printed
+    into the middle of one spoils it: it is counted, not used."""
+    recs, fails = [], []
+    for name in files:
+        with open(name, errors="replace") as f:
+            for line in f:
+                line = line.strip()
+                if line.startswith("BENCH {"):
+                    try:
+                        recs.append(json.loads(line[6:]))
+                    except ValueError:
+                        fails.append("BENCH-FAIL unreadable: " + line)
+                elif line.startswith("BENCH-FAIL"):
+                    fails.append(line)
+    return recs, fails
+
+
+def key(r):
+    test = r.get("test", str(r["size"]))
+    return (r["mode"], r["group"], r["path"], test)
+
+
+def per_window(r):
+    """The figure of one window and, where packets are counted, the guest
+    instructions per packet (under -icount) or per KiB (TCP)."""
+    busy_ns = r["busy"] * r["cpus"] * r["secs"] * 1e9
+    if "bps" in r:
+        kib = r["bps"] / 8 * r["secs"] / 1024
+        return r["bps"], busy_ns / kib if kib else None
+    if "pkts" in r:
+        # testpmd's and iperf3's counts come with their own interval
+        secs = r.get("pmd_secs") or r.get("iperf_secs") or r["secs"]
+        return r["pkts"] / secs, busy_ns / r["pkts"] if r["pkts"] else None
+    return None, None
+
+
+def aggregate(recs):
+    figs = {}
+    for r in recs:
+        if r["group"] == "mem":
+            continue
+        v, cost = per_window(r)
+        f = figs.setdefault(key(r), {"values": [], "costs": [], "extra": []})
+        f["values"].append(v)
+        if cost is not None:
+            f["costs"].append(cost)
+        if "delivered" in r:
+            f["extra"].append(r["delivered"] / r["secs"])
+        if "sent" in r:
+            f["extra"].append(r["sent"] / (r.get("iperf_secs") or r["secs"]))
+    out = {}
+    for k, f in figs.items():
+        vals = f["values"]
+        out[k] = {
+            "median": statistics.median(vals), "min": min(vals),
+            "max": max(vals), "n": len(vals),
+            "cost": statistics.median(f["costs"]) if f["costs"] else None,
+            "extra": statistics.median(f["extra"]) if f["extra"] else None,
+        }
+    return out
+
+
+def fmt_rate(v, unit):
+    if v is None:
+        return "-"
+    if unit == "bps":
+        return "%.3g Gbit/s" % (v / 1e9)
+    return "%.3g kpps" % (v / 1e3)
+
+
+def table(figs, mode):
+    lines = []
+    rows = sorted(k for k in figs if k[0] == mode)
+    if not rows:
+        return lines
+    lines.append("== %s ==" % mode)
+    lines.append("%-7s %-13s %-6s %14s %14s %14s %14s %10s" % (
+        "group", "path", "size", "median", "min", "max",
+        "deliv./sent", "instr/unit"))
+    for k in rows:
+        f = figs[k]
+        unit = "bps" if k[3] in ("tcp1", "tcp4") or k[1] == "queues" else "pps"
+        cost = ("%.0f" % f["cost"]) if f["cost"] is not None and mode == "icount" else "-"
+        lines.append("%-7s %-13s %-6s %14s %14s %14s %14s %10s" % (
+            k[1], k[2], k[3], fmt_rate(f["median"], unit),
+            fmt_rate(f["min"], unit), fmt_rate(f["max"], unit),
+            fmt_rate(f["extra"], "pps") if f["extra"] is not None else "-", cost))
+    return lines
+
+
+def med(figs, mode, group, path, test):
+    f = figs.get((mode, group, path, test))
+    return f["median"] if f else None
+
+
+def targets(figs, mode):
+    """(what, ratio, aim) of each target the issue sets."""
+    out = []
+    for group in ("d2k", "k2d"):
+        for size, aim in (("64", 1.5), ("1500", 1.0)):
+            others = [med(figs, mode, group, p, size) for p in ("tap", "vhost-net")]
+            others = [o for o in others if o]
+            for p in ("memif-server", "memif-client"):
+                m = med(figs, mode, group, p, size)
+                if m is not None and others:
+                    out.append(("%s %s B: %s / best of tap, vhost-net" % (group, size, p),
+                                m / max(others), aim))
+    for test in ("tcp1", "tcp4"):
+        m, v = med(figs, mode, "k2k", "memif", test), med(figs, mode, "k2k", "veth", test)
+        if m is not None and v:
+            out.append(("k2k %s: memif / veth" % test, m / v, 0.7))
+    m, v = med(figs, mode, "k2k", "memif", "udp64"), med(figs, mode, "k2k", "veth", "udp64")
+    if m is not None and v:
+        out.append(("k2k udp64: memif / veth", m / v, None))
+    q1, q2 = med(figs, mode, "queues", "memif", "1"), med(figs, mode, "queues", "memif", "2")
+    if q1 and q2 is not None:
+        out.append(("queues: 2 / 1", q2 / q1, 1.7))
+    return out
+
+
+def plot(figs, modes, png):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [(m, g) for m in modes for g in ("d2k", "k2d")]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.2),
+                             squeeze=False)
+    colors = {"memif-server": "#1f77b4", "memif-client": "#6baed6",
+              "tap": "#ff7f0e", "vhost-net": "#2ca02c"}
+    for ax, (mode, group) in zip(axes[0], panels):
+        width = 0.2
+        for i, p in enumerate(PATHS):
+            xs, ys, lo, hi = [], [], [], []
+            for j, size in enumerate(("64", "1500")):
+                f = figs.get((mode, group, p, size))
+                if not f:
+                    continue
+                xs.append(j + (i - 1.5) * width)
+                ys.append(f["median"] / 1e3)
+                lo.append((f["median"] - f["min"]) / 1e3)
+                hi.append((f["max"] - f["median"]) / 1e3)
+            if xs:
+                ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2,
+                       label=p, color=colors[p])
+        ax.set_xticks([0, 1])
+        ax.set_xticklabels(["64 B", "1500 B"])
+        ax.set_ylabel("kpps (median, min-max)")
+        title = "DPDK -> kernel" if group == "d2k" else "kernel -> DPDK"
+        ax.set_title("%s (%s)" % (title, mode))
+        ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(png, dpi=90)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--json")
+    ap.add_argument("--png")
+    ap.add_argument("files", nargs="+")
+    a = ap.parse_args()
+    recs, fails = load(a.files)
+    if not recs:
+        sys.exit("report: no BENCH lines in %s" % " ".join(a.files))
+    figs = aggregate(recs)
+    modes = [m for m in ("tcg", "icount") if any(k[0] == m for k in figs)]
+    result = {"windows": recs, "failed": fails, "figures": [], "targets": [],
+              "memory": [r for r in recs if r["group"] == "mem"]}
+    for k, f in sorted(figs.items()):
+        result["figures"].append(dict(zip(("mode", "group", "path", "test"), k), **f))
+    for mode in modes:
+        print("\n".join(table(figs, mode)))
+        for what, ratio, aim in targets(figs, mode):
+            verdict = "" if aim is None else (
+                "  target %.1fx: %s" % (aim, "met" if ratio >= aim else "MISSED"))
+            print("  %-55s %6.2fx%s" % (what, ratio, verdict))
+            result["targets"].append({"mode": mode, "what": what,
+                                      "ratio": ratio, "aim": aim})
+        print()
+    for r in result["memory"]:
+        print("memory, %s, a connected pair, %d queue(s), rings of %d x %d B: "
+              "shared %d kB, kernel %d kB (both ends)" % (
+                  r["mode"], r["size"], r["ring"], r["buf"], r["shmem_kb"], r.get("kernel_kb", 0)))
+    for line in fails:
+        print(line)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(result, f, indent=1)
+        print("json: %s" % a.json)
+    if a.png:
+        plot(figs, modes, a.png)
+        print("plot: %s" % a.png)
+
+
+if __name__ == "__main__":
+    main()
