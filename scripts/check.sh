@@ -86,13 +86,8 @@ build_lane() {
 			modules
 }
 
-if [ "$#" = 0 ]; then
-	mapfile -t main_tests < <(selftests/run.sh --list)
-else
-	main_tests=("$@")
-fi
 main_kver=$(scripts/kver.sh)
-lane "$main_kver" build/logs -- "${main_tests[@]}"
+lane "$main_kver" build/logs -- "$@"
 
 # KVER given by the user: make passes where it came from, as make exports
 # the default it computed too.
