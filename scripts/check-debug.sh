@@ -79,20 +79,13 @@ for ((j = 0; j < jobs; j++)); do
 done
 wait
 t3=$(date +%s)
-passed=0
-failed=0
+# shellcheck source=scripts/results.sh
+source scripts/results.sh
 for ((j = 0; j < jobs; j++)); do
 	out=build/logs/debug/selftests-$j.out
 	[ -f "$out" ] || continue
 	cat "$out"
-	last=$(tail -n 1 "$out")
-	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-		passed=$((passed + BASH_REMATCH[1]))
-		failed=$((failed + BASH_REMATCH[2]))
-	else
-		echo "check-debug: stream $j did not finish"
-		failed=$((failed + 1))
-	fi
+	results_add "$out" "check-debug: stream $j"
 done
 echo "# check-debug: kernel $((t1 - t0)) s, selftests $((t3 - t2)) s ($jobs at a time)"
 echo "$passed passed, $failed failed"

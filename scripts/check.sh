@@ -18,8 +18,8 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-passed=0
-failed=0
+# shellcheck source=scripts/results.sh
+source scripts/results.sh
 
 host_check() {
 	local name=$1 log=build/logs/host-$1.log
@@ -63,14 +63,7 @@ lane() {
 	mkdir -p "$logs"
 	echo "# lane $name"
 	env "${envs[@]}" selftests/run.sh --logs "$logs" "$@" | tee "$out"
-	last=$(tail -n 1 "$out")
-	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-		passed=$((passed + BASH_REMATCH[1]))
-		failed=$((failed + BASH_REMATCH[2]))
-	else
-		echo "check: lane $name: selftests/run.sh did not finish"
-		failed=$((failed + 1))
-	fi
+	results_add "$out" "check: lane $name"
 }
 
 # build_lane KVER DIR: the module alone, built for KVER in a copy of the
