@@ -119,8 +119,7 @@ pmd_start() {
 	testpmd_wait_ready "$name" 300
 }
 
-# kernel_dev PATH: the kernel's device of PATH, memif links created here
-# (the client after testpmd's server listens).  Sets DEV.
+# vdev_of PATH: testpmd's --vdev for PATH.
 vdev_of() {
 	case "$1" in
 	memif-server)
@@ -134,6 +133,8 @@ vdev_of() {
 	esac
 }
 
+# dev_of PATH: the kernel's device on PATH (path_up creates the memif
+# links; testpmd creates the tap devices).
 dev_of() {
 	case "$1" in
 	memif-*) echo bmemif0 ;;

@@ -334,7 +334,7 @@ check "Shmem grew less than 8 MB" grew shmem 8192
 # each allocation it tracks, and its KASAN quarantines freed objects:
 # 1.6 MB there.
 slab_tol=1024
-[ ! -e /sys/kernel/debug/kmemleak ] || slab_tol=4096
+! kmemleak_kernel || slab_tol=4096
 check "Slab grew less than $((slab_tol / 1024)) MB" grew slab "$slab_tol"
 check "memory in use grew less than 48 MB" grew used 49152
 check "the pair still pings" pings

@@ -31,7 +31,7 @@ LEAK_SLAB_DIV=${LEAK_SLAB_DIV:-20}
 # of every allocation in the stack depot, whose pages are never freed and
 # no counter shows.  It grows with each new call chain: 3.2 MB over 96's
 # 100 clients.
-if [ -e /sys/kernel/debug/kmemleak ]; then
+if kmemleak_kernel; then
 	LEAK_MEM_TOL=${LEAK_MEM_TOL:-8192}
 else
 	LEAK_MEM_TOL=${LEAK_MEM_TOL:-3072}

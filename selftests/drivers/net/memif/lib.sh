@@ -190,6 +190,12 @@ require_memifctl() {
 	[ -x "$MEMIFCTL" ] || skip "$MEMIFCTL is not built"
 }
 
+# kmemleak_kernel: is this a kernel with kmemleak (make check-debug's,
+# which also has KASAN)?  Memory checks allow for their bookkeeping.
+kmemleak_kernel() {
+	[ -e /sys/kernel/debug/kmemleak ]
+}
+
 # memif_load [PARAM=VALUE...]: insmod memif.ko (skip if it is not built),
 # rmmod it at exit.
 memif_load() {
