@@ -69,6 +69,8 @@ stream() {
 # JOBS-th test: a TCG guest keeps about one host CPU busy.
 jobs=${MEMIF_DEBUG_JOBS:-2}
 t2=$(date +%s)
+# A stream with no test writes nothing: no earlier run's output may stay.
+rm -f build/logs/debug/selftests-*.out
 for ((j = 0; j < jobs; j++)); do
 	mine=()
 	for ((i = j; i < ${#tests[@]}; i += jobs)); do
