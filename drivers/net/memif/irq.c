@@ -17,11 +17,19 @@
  * DPDK), signalled with eventfd_signal() and heard through an entry on its
  * wait queue as vhost and KVM's irqfd do; or an AF_UNIX socket such as a
  * kernel client's, used as the client uses its own end.
+ *
+ * The wait-queue entry runs in the writer's context, a userspace peer's
+ * write(2), with interrupts off: NAPI scheduled there would only run at
+ * the next interrupt, a tick away.  So it raises an irq_work, whose
+ * interrupt schedules NAPI and runs it on its way out, at once and on the
+ * writer's CPU, as a NIC's interrupt would.  A socket's callback needs no
+ * such help: it drops its bottom-half lock on the way out, which runs NAPI.
  */
 #include "memif.h"
 
 #include <linux/eventfd.h>
 #include <linux/file.h>
+#include <linux/irq_work.h>
 #include <linux/net.h>
 #include <linux/un.h>
 #include <net/net_namespace.h>
@@ -101,9 +109,14 @@ static int memif_irq_wake(wait_queue_entry_t *wait, unsigned int mode,
 
 	if (key_to_poll(key) & EPOLLIN) {
 		eventfd_ctx_do_read(irq->efd, &cnt);
-		memif_rx_irq(irq->q);
+		irq_work_queue(&irq->work);
 	}
 	return 0;
+}
+
+static void memif_irq_work(struct irq_work *work)
+{
+	memif_rx_irq(container_of(work, struct memif_irq, work)->q);
 }
 
 static void memif_irq_queue_proc(struct file *file, wait_queue_head_t *wqh,
@@ -135,6 +148,7 @@ int memif_irq_attach(struct memif_irq *irq, struct file *file,
 		irq->efd = efd;
 		irq->q = q;
 		if (rx) {
+			init_irq_work(&irq->work, memif_irq_work);
 			init_waitqueue_func_entry(&irq->wait, memif_irq_wake);
 			init_poll_funcptr(&irq->pt, memif_irq_queue_proc);
 			vfs_poll(file, &irq->pt);
@@ -168,8 +182,10 @@ void memif_irq_destroy(struct memif_irq *irq)
 		fput(irq->file);
 	}
 	if (irq->efd) {
-		if (irq->wqh)
+		if (irq->wqh) {
 			eventfd_ctx_remove_wait_queue(irq->efd, &irq->wait, &cnt);
+			irq_work_sync(&irq->work);
+		}
 		eventfd_ctx_put(irq->efd);
 	}
 	memset(irq, 0, sizeof(*irq));

@@ -11,6 +11,7 @@
 
 #include <uapi/linux/if_memif.h>
 #include <linux/hrtimer.h>
+#include <linux/irq_work.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/poll.h>
@@ -72,6 +73,7 @@ struct memif_sk_saved {
  * @wqh: server: its wait queue, while @wait is on it
  * @wait: server: wakes us when the client signals an rx ring
  * @pt: server: used once, to find @wqh
+ * @work: server: schedules @q's NAPI for @wait
  * @q: server: the queue @wait kicks
  *
  * See irq.c.
@@ -86,6 +88,7 @@ struct memif_irq {
 	wait_queue_head_t *wqh;
 	wait_queue_entry_t wait;
 	poll_table pt;
+	struct irq_work work;
 	struct memif_queue *q;
 };
 
