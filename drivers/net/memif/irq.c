@@ -32,6 +32,7 @@
 #include <linux/irq_work.h>
 #include <linux/net.h>
 #include <linux/un.h>
+#include <net/af_unix.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -201,6 +202,49 @@ void memif_irq_destroy(struct memif_irq *irq)
 bool memif_irq_can_signal_atomic(const struct memif_irq *irq)
 {
 	return irq->efd;
+}
+
+/* The socket at the other end of @irq's, when that cannot change: the
+ * other end of a client's own pair, or the peer of a SEQPACKET socket a
+ * client passed, which holds a reference on it.
+ */
+static struct sock *memif_irq_other_sk(const struct memif_irq *irq)
+{
+	if (irq->peer_end)
+		return irq->peer_end->sk;
+	if (irq->sock && irq->sock->type == SOCK_SEQPACKET)
+		return READ_ONCE(unix_peer(irq->sock->sk));
+	return NULL;
+}
+
+/**
+ * memif_irq_signal_direct() - kick a peer that is a memif link too
+ * @irq: the ring's channel
+ *
+ * When the other end of the channel's socket is a memif link's, whose
+ * callback would take our message and only kick its queue, kick that
+ * queue here instead: its NAPI then runs when we enable bottom halves,
+ * as a veth peer's does, where a message would have to be sent from a
+ * work item.  Any context.
+ *
+ * Return: true if the peer is a memif link (and nothing is to be sent).
+ */
+bool memif_irq_signal_direct(struct memif_irq *irq)
+{
+	struct sock *sk = memif_irq_other_sk(irq);
+	struct memif_queue *q = NULL;
+	bool ours;
+
+	if (!sk)
+		return false;
+	read_lock_bh(&sk->sk_callback_lock);
+	ours = sk->sk_data_ready == memif_irq_event;
+	if (ours)
+		q = sk->sk_user_data;
+	if (q)
+		memif_rx_irq(q);
+	read_unlock_bh(&sk->sk_callback_lock);
+	return ours;
 }
 
 /**

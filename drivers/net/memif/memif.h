@@ -357,3 +357,4 @@ static inline void memif_stats_add(struct memif_queue_stats *s, u64 pkts,
 }
 
 #endif /* _MEMIF_H */
+bool memif_irq_signal_direct(struct memif_irq *irq);

@@ -109,6 +109,8 @@ static void memif_tx_kick(struct memif_queue *q)
 	smp_mb();
 	if (READ_ONCE(q->ring->flags) & MEMIF_RING_FLAG_MASK_INT)
 		return;
+	if (memif_irq_signal_direct(&q->irq))
+		return;
 	if (memif_irq_can_signal_atomic(&q->irq))
 		memif_irq_signal(&q->irq);
 	else
