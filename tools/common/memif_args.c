@@ -84,6 +84,13 @@ const char *memif_ring_dir_name(unsigned int dir)
 	return dir < ARRAY_SIZE(ring_dir_names) ? ring_dir_names[dir] : NULL;
 }
 
+const char *memif_run_offloads_name(unsigned int run)
+{
+	if (run & MEMIF_OFFLOAD_TX)
+		return run & MEMIF_OFFLOAD_RX ? "tx,rx" : "tx";
+	return run & MEMIF_OFFLOAD_RX ? "rx" : "none";
+}
+
 int memif_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *val)
 {
 	unsigned long long v;
@@ -131,6 +138,7 @@ static const struct {
 	{ "ring-size", MEMIF_ARG_RING_SIZE },
 	{ "buffer-size", MEMIF_ARG_BUFFER_SIZE },
 	{ "queues", MEMIF_ARG_QUEUES },
+	{ "offloads", MEMIF_ARG_OFFLOADS },
 };
 
 static unsigned int keyword_bit(const char *s)
@@ -248,6 +256,17 @@ static int parse_value(struct memif_args *a, unsigned int bit,
 			set_err(err, errlen,
 				"queues must be between 1 and %d (got \"%s\")",
 				MEMIF_MAX_QUEUES, val);
+			return -1;
+		}
+		break;
+	case MEMIF_ARG_OFFLOADS:
+		if (!strcmp(val, "on")) {
+			a->offloads = 1;
+		} else if (!strcmp(val, "off")) {
+			a->offloads = 0;
+		} else {
+			set_err(err, errlen,
+				"offloads must be on or off (got \"%s\")", val);
 			return -1;
 		}
 		break;

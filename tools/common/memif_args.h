@@ -21,6 +21,7 @@
 #define MEMIF_ARG_RING_SIZE	(1u << 5)
 #define MEMIF_ARG_BUFFER_SIZE	(1u << 6)
 #define MEMIF_ARG_QUEUES	(1u << 7)
+#define MEMIF_ARG_OFFLOADS	(1u << 8)
 
 /*
  * struct memif_args - settings of a memif link to be created or changed
@@ -30,6 +31,7 @@
  * @mode: enum memif_mode, for IFLA_MEMIF_MODE
  * @log2_ring_size: for IFLA_MEMIF_LOG2_RING_SIZE ("ring-size" is given
  *	as a number of descriptors)
+ * @offloads: for IFLA_MEMIF_OFFLOADS, 1 for "on", 0 for "off"
  * @id: for IFLA_MEMIF_ID
  * @buffer_size: for IFLA_MEMIF_BUFFER_SIZE
  * @queues: for both IFLA_NUM_TX_QUEUES and IFLA_NUM_RX_QUEUES
@@ -42,6 +44,7 @@ struct memif_args {
 	uint8_t role;
 	uint8_t mode;
 	uint8_t log2_ring_size;
+	uint8_t offloads;
 	uint32_t id;
 	uint32_t buffer_size;
 	uint32_t queues;
@@ -58,10 +61,10 @@ struct memif_args {
  *	and 16384 (got "1000")"
  *
  * Keywords: role, socket, id, secret, mode, ring-size, buffer-size,
- * queues.  Each may be given once.  Values are range checked against the
- * limits in <linux/if_memif.h>.  The same words create a link and change
- * one: the caller refuses what its request cannot change (the number of
- * queues of an existing link, for one).
+ * queues, offloads (on or off).  Each may be given once.  Values are
+ * range checked against the limits in <linux/if_memif.h>.  The same words
+ * create a link and change one: the caller refuses what its request
+ * cannot change (the number of queues of an existing link, for one).
  *
  * Return: 0 on success, -1 on a usage error.
  */
@@ -81,6 +84,11 @@ int memif_mode_parse(const char *s, uint8_t *mode);
 const char *memif_state_name(unsigned int state);
 /* enum memif_ring_dir: "c2s" and "s2c" */
 const char *memif_ring_dir_name(unsigned int dir);
+/*
+ * IFLA_MEMIF_RUN_OFFLOADS: "tx,rx", "tx", "rx" or "none", by the
+ * MEMIF_OFFLOAD_* bits set; other bits are ignored.  Never NULL.
+ */
+const char *memif_run_offloads_name(unsigned int run);
 
 /*
  * memif_parse_u32 - parse a decimal or 0x-prefixed hexadecimal number

@@ -50,6 +50,7 @@ static void print_usage(FILE *f)
 		"                   [ role { client | server } ] [ socket SOCKET ] [ id ID ]\n"
 		"                   [ secret SECRET ] [ mode { ethernet | ip } ]\n"
 		"                   [ ring-size SLOTS ] [ buffer-size BYTES ]\n"
+		"                   [ offloads { on | off } ]\n"
 		"       ip link set dev NAME type memif [ OPTION VALUE ]...\n"
 		"\n"
 		"Where: role     client (alias slave, the default) connects to the socket\n"
@@ -62,6 +63,8 @@ static void print_usage(FILE *f)
 		"       mode     ethernet (the default) or ip: no link-layer header\n"
 		"       SLOTS    descriptors per ring, a power of two, %u-%u; default %u\n"
 		"       BYTES    bytes per packet buffer, %d-%d; default %d\n"
+		"       offloads on (the default): offer and accept TSO and checksum\n"
+		"                offload when the peer is a memif link; off: never\n"
 		"       N        queues in each direction, 1-%d; default 1; only when\n"
 		"                the link is created, and given before \"type memif\"\n"
 		"\n"
@@ -99,6 +102,9 @@ static int put_args(struct nlmsghdr *n, const struct memif_args *a)
 		return -1;
 	if ((a->set & MEMIF_ARG_BUFFER_SIZE) &&
 	    addattr32(n, REQ_MAX, IFLA_MEMIF_BUFFER_SIZE, a->buffer_size))
+		return -1;
+	if ((a->set & MEMIF_ARG_OFFLOADS) &&
+	    addattr8(n, REQ_MAX, IFLA_MEMIF_OFFLOADS, a->offloads))
 		return -1;
 	return 0;
 }
@@ -318,8 +324,10 @@ static unsigned int ring_slots(unsigned int log2)
 /*
  * One line, "memif role client socket /run/vpp/memif.sock id 0 ...", in
  * the order of the options of "ip link add", then the connection.  JSON
- * keys are the same words in snake_case.  IFLA_MEMIF_REGIONS and
- * IFLA_MEMIF_RINGS are left to memifctl.
+ * keys are the same words in snake_case; "secret" and "offloads" are
+ * booleans there, and "run-offloads tx,rx" is two, "run_offloads_tx"
+ * and "run_offloads_rx".  IFLA_MEMIF_REGIONS and IFLA_MEMIF_RINGS are
+ * left to memifctl.
  */
 static void memif_print_opt(struct link_util *lu __always_unused,
 			    FILE *f __always_unused, struct rtattr *tb[])
@@ -348,6 +356,11 @@ static void memif_print_opt(struct link_util *lu __always_unused,
 		print_color_string(PRINT_FP, COLOR_NONE, NULL, "secret %s ",
 				   v ? "yes" : "no");
 	}
+	if (get_u8(tb, IFLA_MEMIF_OFFLOADS, &v)) {
+		print_color_bool(PRINT_JSON, COLOR_NONE, "offloads", NULL, v);
+		print_color_string(PRINT_FP, COLOR_NONE, NULL, "offloads %s ",
+				   v ? "on" : "off");
+	}
 	if (get_u8(tb, IFLA_MEMIF_STATE, &v))
 		print_name("state", "state %s ", state_word(v), v);
 	s = get_str(tb, IFLA_MEMIF_PEER_NAME);
@@ -362,6 +375,16 @@ static void memif_print_opt(struct link_util *lu __always_unused,
 		print_uint("s2c_rings", "s2c-rings %u ", v);
 	if (get_u8(tb, IFLA_MEMIF_RUN_LOG2_RING_SIZE, &v))
 		print_uint("run_ring_size", "run-ring-size %u ", ring_slots(v));
+	/* Whose frames carry a virtio_net_hdr, while connected. */
+	if (get_u8(tb, IFLA_MEMIF_RUN_OFFLOADS, &v)) {
+		print_color_bool(PRINT_JSON, COLOR_NONE, "run_offloads_tx", NULL,
+				 v & MEMIF_OFFLOAD_TX);
+		print_color_bool(PRINT_JSON, COLOR_NONE, "run_offloads_rx", NULL,
+				 v & MEMIF_OFFLOAD_RX);
+		print_color_string(PRINT_FP, COLOR_NONE, NULL,
+				   "run-offloads %s ",
+				   memif_run_offloads_name(v));
+	}
 	s = get_str(tb, IFLA_MEMIF_DISC_REASON);
 	if (s)
 		print_str("disc_reason", "disc-reason", s);

@@ -73,8 +73,8 @@ struct link {
 	uint32_t txq, rxq;
 
 	uint32_t have;			/* 1 << IFLA_MEMIF_* received */
-	uint8_t role, mode, state, log2_ring_size, has_secret;
-	uint8_t run_log2_ring_size;
+	uint8_t role, mode, state, log2_ring_size, has_secret, offloads;
+	uint8_t run_log2_ring_size, run_offloads;
 	uint16_t s2c_rings, c2s_rings;
 	uint32_t id, buffer_size;
 	char *socket, *peer_name, *peer_app, *disc_reason;
@@ -99,10 +99,10 @@ struct link_list {
 static const char usage_add[] =
 "memifctl add NAME [role client|server] [socket PATH] [id N] [secret S]\n"
 "                    [mode ethernet|ip] [ring-size N] [buffer-size N]\n"
-"                    [queues N]\n";
+"                    [queues N] [offloads on|off]\n";
 static const char usage_set[] =
 "memifctl set NAME [role client|server] [socket PATH] [id N] [secret S]\n"
-"                    [ring-size N] [buffer-size N]\n";
+"                    [ring-size N] [buffer-size N] [offloads on|off]\n";
 static const char usage_del[] = "memifctl del NAME\n";
 static const char usage_show[] = "memifctl [-j|--json] show [NAME]\n";
 
@@ -142,7 +142,9 @@ static void usage(FILE *f)
 		"                 default %u\n"
 		"  buffer-size N  bytes per buffer, %d to %d, default %d\n"
 		"  queues N       queues in each direction, 1 to %d, default 1;\n"
-		"                 add only\n",
+		"                 add only\n"
+		"  offloads O     on (the default) or off: offer and accept TSO and\n"
+		"                 checksum offload when the peer is a memif link\n",
 		MEMIF_SOCKET_DEFAULT, MEMIF_SECRET_MAX,
 		1u << MEMIF_LOG2_RING_SIZE_MIN, 1u << MEMIF_LOG2_RING_SIZE_MAX,
 		1u << MEMIF_LOG2_RING_SIZE_DEFAULT, MEMIF_BUFFER_SIZE_MIN,
@@ -294,6 +296,8 @@ static const enum mnl_attr_data_type memif_attr_type[IFLA_MEMIF_MAX + 1] = {
 	[IFLA_MEMIF_RUN_LOG2_RING_SIZE] = MNL_TYPE_U8,
 	[IFLA_MEMIF_REGIONS] = MNL_TYPE_NESTED,
 	[IFLA_MEMIF_RINGS] = MNL_TYPE_NESTED,
+	[IFLA_MEMIF_OFFLOADS] = MNL_TYPE_U8,
+	[IFLA_MEMIF_RUN_OFFLOADS] = MNL_TYPE_U8,
 };
 
 static const enum mnl_attr_data_type
@@ -505,6 +509,12 @@ static int parse_memif_data(const struct nlattr *nest, struct link *l)
 			if (parse_rings(a, l))
 				return -1;
 			break;
+		case IFLA_MEMIF_OFFLOADS:
+			l->offloads = mnl_attr_get_u8(a);
+			break;
+		case IFLA_MEMIF_RUN_OFFLOADS:
+			l->run_offloads = mnl_attr_get_u8(a);
+			break;
 		}
 		l->have |= 1u << i;
 	}
@@ -677,6 +687,8 @@ static void put_memif_data(struct nlmsghdr *nlh, const struct memif_args *a)
 				a->log2_ring_size);
 	if (a->set & MEMIF_ARG_BUFFER_SIZE)
 		mnl_attr_put_u32(nlh, IFLA_MEMIF_BUFFER_SIZE, a->buffer_size);
+	if (a->set & MEMIF_ARG_OFFLOADS)
+		mnl_attr_put_u8(nlh, IFLA_MEMIF_OFFLOADS, a->offloads);
 	mnl_attr_nest_end(nlh, data);
 }
 
@@ -934,6 +946,14 @@ static const char *mode_str(const struct link *l, char *buf, size_t len)
 	return name_or_num(memif_mode_name(l->mode), l->mode, buf, len);
 }
 
+/* Whose frames carry a virtio_net_hdr while connected: "tx,rx", ... */
+static const char *run_offloads_str(const struct link *l)
+{
+	if (!HAVE(l, IFLA_MEMIF_RUN_OFFLOADS))
+		return NULL;
+	return memif_run_offloads_name(l->run_offloads);
+}
+
 /* 1 << log2 for a ring size attribute, 0 if out of range */
 static unsigned long ring_size(uint8_t log2)
 {
@@ -1139,17 +1159,21 @@ static void print_link_text(const struct link *l)
 	put_num("/", l->has_rxq, l->rxq);
 	put_str(" secret ", !HAVE(l, IFLA_MEMIF_HAS_SECRET) ? NULL :
 				l->has_secret ? "yes" : "no");
+	put_str(" offloads ", !HAVE(l, IFLA_MEMIF_OFFLOADS) ? NULL :
+				  l->offloads ? "on" : "off");
 	putchar('\n');
 
 	if (HAVE(l, IFLA_MEMIF_NUM_S2C_RINGS) ||
 	    HAVE(l, IFLA_MEMIF_NUM_C2S_RINGS) ||
-	    HAVE(l, IFLA_MEMIF_RUN_LOG2_RING_SIZE)) {
+	    HAVE(l, IFLA_MEMIF_RUN_LOG2_RING_SIZE) ||
+	    HAVE(l, IFLA_MEMIF_RUN_OFFLOADS)) {
 		put_num("  negotiated: s2c-rings ",
 			HAVE(l, IFLA_MEMIF_NUM_S2C_RINGS), l->s2c_rings);
 		put_num(" c2s-rings ", HAVE(l, IFLA_MEMIF_NUM_C2S_RINGS),
 			l->c2s_rings);
 		put_num(" ring-size ", HAVE(l, IFLA_MEMIF_RUN_LOG2_RING_SIZE),
 			ring_size(l->run_log2_ring_size));
+		put_str(" offloads ", run_offloads_str(l));
 		putchar('\n');
 	}
 	if (l->peer_name || l->peer_app) {
@@ -1333,6 +1357,7 @@ static void print_link_json(const struct link *l)
 	json_num(&o, "num_rx_queues", l->has_rxq, l->rxq);
 	json_bool(&o, "has_secret", HAVE(l, IFLA_MEMIF_HAS_SECRET),
 		  l->has_secret);
+	json_bool(&o, "offloads", HAVE(l, IFLA_MEMIF_OFFLOADS), l->offloads);
 	json_str(&o, "peer_name", l->peer_name);
 	json_str(&o, "peer_app", l->peer_app);
 	json_str(&o, "disc_reason", l->disc_reason);
@@ -1342,6 +1367,10 @@ static void print_link_json(const struct link *l)
 		 l->c2s_rings);
 	json_num(&o, "run_ring_size", HAVE(l, IFLA_MEMIF_RUN_LOG2_RING_SIZE),
 		 ring_size(l->run_log2_ring_size));
+	json_bool(&o, "run_offloads_tx", HAVE(l, IFLA_MEMIF_RUN_OFFLOADS),
+		  l->run_offloads & MEMIF_OFFLOAD_TX);
+	json_bool(&o, "run_offloads_rx", HAVE(l, IFLA_MEMIF_RUN_OFFLOADS),
+		  l->run_offloads & MEMIF_OFFLOAD_RX);
 	/* Arrays even when empty: a script can always iterate over them. */
 	json_key(&o, "regions");
 	print_regions_json(l);

@@ -104,8 +104,10 @@ static void memif_datapath_stop(struct memif_dev *m)
 	 * period is over: only then are they and the kicks cancelled.
 	 */
 	netif_tx_disable(m->dev);
-	for (i = 0; i < m->n_rx; i++)
+	for (i = 0; i < m->n_rx; i++) {
 		napi_disable(&m->rxq[i].napi);
+		memif_rx_stop(&m->rxq[i]);
+	}
 	synchronize_net();
 	for (i = 0; i < m->n_tx; i++) {
 		hrtimer_cancel(&m->txq[i].timer);
@@ -149,6 +151,9 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 	WRITE_ONCE(m->n_tx, 0);
 	WRITE_ONCE(m->n_rx, 0);
 	WRITE_ONCE(m->run_log2, 0);
+	m->peer_ext = false;
+	WRITE_ONCE(m->tx_vnet, false);
+	WRITE_ONCE(m->rx_vnet, false);
 	m->msgs_sent = 0;
 	m->msgs_total = 0;
 	spin_lock_bh(&m->info_lock);
@@ -181,6 +186,12 @@ static void memif_proto_error(struct memif_dev *m, const char *reason)
 {
 	atomic64_inc(&m->handshake_errors);
 	memif_peer_fault(m, reason);
+}
+
+/* Whether to ask the peer for frames with a virtio_net_hdr in front. */
+static bool memif_want_rx_offloads(const struct memif_dev *m)
+{
+	return m->cfg.offloads;
 }
 
 /* The server took our INIT: now the region and the interrupt channels.
@@ -225,6 +236,12 @@ static const char *memif_client_send_next(struct memif_dev *m)
 		strscpy(msg.init.secret, m->cfg.secret,
 			sizeof(msg.init.secret));
 		memif_ctrl_app_name(msg.init.name, sizeof(msg.init.name));
+		/* Offloads off: a plain memif peer, whatever the server. */
+		m->peer_ext = m->peer_ext && m->cfg.offloads;
+		if (m->peer_ext) {
+			WRITE_ONCE(m->rx_vnet, memif_want_rx_offloads(m));
+			memif_ext_put(&msg, m->rx_vnet ? MEMIF_EXT_VNET_HDR : 0);
+		}
 	} else if (k == 1) {
 		reason = memif_client_prepare(m);
 		if (reason)
@@ -257,8 +274,10 @@ static const char *memif_client_send_next(struct memif_dev *m)
 }
 
 static const char *memif_client_hello(struct memif_dev *m,
-				      const struct memif_msg_hello *h)
+				      const struct memif_msg *msg)
 {
+	const struct memif_msg_hello *h = &msg->hello;
+	u32 features;
 	struct memif_geometry want = {
 		.n_c2s = m->dev->real_num_tx_queues,
 		.n_s2c = m->dev->real_num_rx_queues,
@@ -277,15 +296,19 @@ static const char *memif_client_hello(struct memif_dev *m,
 	WRITE_ONCE(m->n_tx, run.n_c2s);
 	WRITE_ONCE(m->n_rx, run.n_s2c);
 	WRITE_ONCE(m->run_log2, run.log2_ring_size);
+	m->peer_ext = memif_ext_get(msg, &features) &&
+		      (features & MEMIF_EXT_VNET_HDR);
 	m->msgs_total = 3 + m->n_tx + m->n_rx;
 	return memif_client_send_next(m);
 }
 
 /* CONNECTED (client) or CONNECT (server): start the data path. */
 static const char *memif_connected(struct memif_dev *m,
-				   const struct memif_msg_connect *c)
+				   const struct memif_msg *in)
 {
 	struct memif_msg msg = { .type = MEMIF_MSG_CONNECTED };
+	const struct memif_msg_connect *c = &in->connect;
+	u32 features;
 
 	if (!m->n_rx || !m->n_tx)
 		return "no rings";
@@ -297,8 +320,17 @@ static const char *memif_connected(struct memif_dev *m,
 	if (memif_is_server(m)) {
 		strscpy(msg.connect.if_name, m->dev->name,
 			sizeof(msg.connect.if_name));
+		if (m->peer_ext) {
+			WRITE_ONCE(m->rx_vnet, memif_want_rx_offloads(m));
+			memif_ext_put(&msg, m->rx_vnet ? MEMIF_EXT_VNET_HDR : 0);
+		}
 		if (memif_socket_send(m->sock, &msg, NULL))
 			return "cannot send on the control channel";
+	} else if (m->peer_ext && memif_ext_get(in, &features)) {
+		WRITE_ONCE(m->tx_vnet, features & MEMIF_EXT_VNET_HDR);
+	} else {
+		/* The server took our INIT as a plain memif peer's. */
+		WRITE_ONCE(m->rx_vnet, false);
 	}
 	memif_datapath_start(m);
 	memif_set_state(m, MEMIF_STATE_CONNECTED);
@@ -328,7 +360,7 @@ static const char *memif_client_handle(struct memif_dev *m,
 	case MEMIF_MSG_HELLO:
 		if (m->state != MEMIF_STATE_HANDSHAKE || m->msgs_total)
 			return "unexpected HELLO";
-		return memif_client_hello(m, &msg->hello);
+		return memif_client_hello(m, msg);
 	case MEMIF_MSG_ACK:
 		if (!m->msgs_sent || m->msgs_sent >= m->msgs_total)
 			return "unexpected ACK";
@@ -337,7 +369,7 @@ static const char *memif_client_handle(struct memif_dev *m,
 		if (m->state != MEMIF_STATE_HANDSHAKE || !m->msgs_total ||
 		    m->msgs_sent != m->msgs_total)
 			return "unexpected CONNECTED";
-		return memif_connected(m, &msg->connect);
+		return memif_connected(m, msg);
 	case MEMIF_MSG_DISCONNECT:
 		memif_peer_disconnect(m, &msg->disconnect);
 		return NULL;
@@ -418,7 +450,7 @@ static const char *memif_server_handle(struct memif_dev *m,
 	case MEMIF_MSG_ADD_RING:
 		return memif_server_add_ring(m, &msg->add_ring, file);
 	case MEMIF_MSG_CONNECT:
-		return memif_connected(m, &msg->connect);
+		return memif_connected(m, msg);
 	case MEMIF_MSG_DISCONNECT:
 		memif_peer_disconnect(m, &msg->disconnect);
 		return NULL;
@@ -441,16 +473,18 @@ static bool memif_secret_ok(const struct memif_dev *m, const u8 *theirs)
  * memif_ctrl_accept() - take over a client's connection after its INIT
  * @m: the server link whose id the INIT names
  * @sock: the connection, not hooked to anybody
- * @init: the client's INIT
+ * @msg: the client's INIT
  * @reason: set to why the client is refused
  *
  * Return: 0 when @m owns @sock now and has acknowledged the INIT,
  * -EBUSY or -EPERM when the client is refused (the caller closes @sock).
  */
 int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
-		      const struct memif_msg_init *init, const char **reason)
+		      const struct memif_msg *msg, const char **reason)
 {
+	const struct memif_msg_init *init = &msg->init;
 	int err = -EPERM;
+	u32 features;
 
 	mutex_lock(&m->lock);
 	if (!m->running || m->sock) {
@@ -469,6 +503,12 @@ int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
 	err = 0;
 	m->sock = sock;
 	memif_socket_adopt(m);
+	/* Our HELLO offered the extension: the client may take it, unless
+	 * this link has offloads off: then it is a plain memif peer, and
+	 * our CONNECTED tells it so.
+	 */
+	m->peer_ext = memif_ext_get(msg, &features) && m->cfg.offloads;
+	WRITE_ONCE(m->tx_vnet, m->peer_ext && (features & MEMIF_EXT_VNET_HDR));
 	spin_lock_bh(&m->info_lock);
 	memif_copy_name(m->peer_app, init->name, sizeof(init->name));
 	spin_unlock_bh(&m->info_lock);

@@ -11,6 +11,7 @@
 #include <linux/if_vlan.h>
 #include <linux/log2.h>
 #include <linux/slab.h>
+#include <linux/virtio_net.h>
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 
@@ -106,6 +107,7 @@ static const struct net_device_ops memif_netdev_ops = {
 	.ndo_open		= memif_open,
 	.ndo_stop		= memif_stop,
 	.ndo_start_xmit		= memif_tx_xmit,
+	.ndo_features_check	= memif_tx_features_check,
 	.ndo_select_queue	= memif_select_queue,
 	.ndo_get_stats64	= memif_get_stats64,
 	.ndo_set_mac_address	= eth_mac_addr,
@@ -270,7 +272,11 @@ static const struct ethtool_ops memif_ethtool_ops = {
 	.set_ringparam		= memif_set_ringparam,
 };
 
-#define MEMIF_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA)
+/* Checksums and TSO are left to the peer when it takes virtio_net_hdrs
+ * (proto.h), else done by the stack: see memif_tx_features_check().
+ */
+#define MEMIF_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+			NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_TSO_ECN)
 
 /**
  * memif_device_setup() - rtnl_link_ops.setup: an Ethernet-like device
@@ -286,7 +292,10 @@ void memif_device_setup(struct net_device *dev)
 	dev->hw_features |= MEMIF_FEATURES;
 	dev->vlan_features |= MEMIF_FEATURES;
 	dev->min_mtu = ETH_MIN_MTU;
-	dev->max_mtu = MEMIF_MAX_FRAME - VLAN_ETH_HLEN;
+	dev->max_mtu = MEMIF_MAX_FRAME - VLAN_ETH_HLEN -
+		       sizeof(struct virtio_net_hdr);
+	netif_set_tso_max_size(dev, MEMIF_MAX_FRAME -
+			       sizeof(struct virtio_net_hdr));
 	eth_hw_addr_random(dev);
 }
 
@@ -302,7 +311,7 @@ void memif_device_set_ip_mode(struct net_device *dev)
 	dev->addr_len = 0;
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
-	dev->max_mtu = MEMIF_MAX_FRAME;
+	dev->max_mtu = MEMIF_MAX_FRAME - sizeof(struct virtio_net_hdr);
 }
 
 /**

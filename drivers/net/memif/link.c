@@ -40,6 +40,8 @@ static const struct nla_policy memif_policy[IFLA_MEMIF_MAX + 1] = {
 	[IFLA_MEMIF_RUN_LOG2_RING_SIZE]	= { .type = NLA_REJECT },
 	[IFLA_MEMIF_REGIONS]		= { .type = NLA_REJECT },
 	[IFLA_MEMIF_RINGS]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_OFFLOADS]		= { .type = NLA_U8 },
+	[IFLA_MEMIF_RUN_OFFLOADS]	= { .type = NLA_REJECT },
 };
 
 /* A path is resolved by the kernel with full privileges in the initial
@@ -176,6 +178,11 @@ static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 	a = data[IFLA_MEMIF_BUFFER_SIZE];
 	if (a)
 		bsize = nla_get_u32(a);
+	a = data[IFLA_MEMIF_OFFLOADS];
+	if (a && nla_get_u8(a) > 1) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "offloads must be on or off");
+		return -EINVAL;
+	}
 	if (mode == MEMIF_MODE_IP && tb[IFLA_ADDRESS]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
 				    "an ip mode link has no MAC address");
@@ -218,6 +225,8 @@ static void memif_apply_cfg(struct memif_cfg *cfg, struct nlattr *data[])
 		cfg->log2_ring_size = nla_get_u8(data[IFLA_MEMIF_LOG2_RING_SIZE]);
 	if (data[IFLA_MEMIF_BUFFER_SIZE])
 		cfg->buffer_size = nla_get_u32(data[IFLA_MEMIF_BUFFER_SIZE]);
+	if (data[IFLA_MEMIF_OFFLOADS])
+		cfg->offloads = nla_get_u8(data[IFLA_MEMIF_OFFLOADS]);
 }
 
 static void memif_parse_cfg(struct memif_cfg *cfg, struct nlattr *data[])
@@ -229,6 +238,7 @@ static void memif_parse_cfg(struct memif_cfg *cfg, struct nlattr *data[])
 	cfg->role = MEMIF_ROLE_CLIENT;
 	cfg->mode = MEMIF_MODE_ETHERNET;
 	cfg->log2_ring_size = MEMIF_LOG2_RING_SIZE_DEFAULT;
+	cfg->offloads = 1;
 	memif_apply_cfg(cfg, data);
 }
 
@@ -388,6 +398,8 @@ static size_t memif_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u16)) +		/* NUM_S2C_RINGS */
 	       nla_total_size(sizeof(u16)) +		/* NUM_C2S_RINGS */
 	       nla_total_size(sizeof(u8)) +		/* RUN_LOG2_RING_SIZE */
+	       nla_total_size(sizeof(u8)) +		/* OFFLOADS */
+	       nla_total_size(sizeof(u8)) +		/* RUN_OFFLOADS */
 	       nla_total_size(0) +			/* REGIONS */
 	       MEMIF_MAX_REGIONS * MEMIF_REGION_ATTR_SIZE +
 	       nla_total_size(0) +			/* RINGS */
@@ -501,7 +513,8 @@ static int memif_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_MEMIF_LOG2_RING_SIZE, cfg->log2_ring_size) ||
 	    nla_put_u32(skb, IFLA_MEMIF_BUFFER_SIZE, cfg->buffer_size) ||
 	    nla_put_u8(skb, IFLA_MEMIF_STATE, state) ||
-	    nla_put_u8(skb, IFLA_MEMIF_HAS_SECRET, !!cfg->secret[0]))
+	    nla_put_u8(skb, IFLA_MEMIF_HAS_SECRET, !!cfg->secret[0]) ||
+	    nla_put_u8(skb, IFLA_MEMIF_OFFLOADS, cfg->offloads))
 		return -EMSGSIZE;
 	if ((name[0] && nla_put_string(skb, IFLA_MEMIF_PEER_NAME, name)) ||
 	    (app[0] && nla_put_string(skb, IFLA_MEMIF_PEER_APP, app)) ||
@@ -514,7 +527,10 @@ static int memif_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    (nla_put_u16(skb, IFLA_MEMIF_NUM_S2C_RINGS, s2c) ||
 	     nla_put_u16(skb, IFLA_MEMIF_NUM_C2S_RINGS, c2s) ||
 	     nla_put_u8(skb, IFLA_MEMIF_RUN_LOG2_RING_SIZE,
-			READ_ONCE(m->run_log2))))
+			READ_ONCE(m->run_log2)) ||
+	     nla_put_u8(skb, IFLA_MEMIF_RUN_OFFLOADS,
+			(READ_ONCE(m->tx_vnet) ? MEMIF_OFFLOAD_TX : 0) |
+			(READ_ONCE(m->rx_vnet) ? MEMIF_OFFLOAD_RX : 0))))
 		return -EMSGSIZE;
 	return memif_fill_shm(skb, m);
 }

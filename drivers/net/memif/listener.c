@@ -90,6 +90,10 @@ static void memif_listener_hello(struct socket *sock, u16 n_rx, u16 n_tx)
 	msg.hello.max_c2s_ring = n_rx - 1;
 	msg.hello.max_s2c_ring = n_tx - 1;
 	msg.hello.max_log2_ring_size = MEMIF_LOG2_RING_SIZE_MAX;
+	/* Which link the client wants is not known yet: what its INIT asks
+	 * for is checked against that link's settings.
+	 */
+	memif_ext_put(&msg, MEMIF_EXT_VNET_HDR);
 	memif_socket_send(sock, &msg, NULL);
 }
 
@@ -141,7 +145,7 @@ static const char *memif_listener_dispatch(struct memif_listener *l,
 		if (m->cfg.id != msg->init.id)
 			continue;
 		memif_socket_unhook(p->sock, &p->saved);
-		if (!memif_ctrl_accept(m, p->sock, &msg->init, &reason)) {
+		if (!memif_ctrl_accept(m, p->sock, msg, &reason)) {
 			/* The link owns the socket now. */
 			list_del(&p->node);
 			l->n_pending--;

@@ -40,6 +40,7 @@ struct socket;
  * @role: enum memif_role
  * @mode: enum memif_mode
  * @log2_ring_size: configured ring size
+ * @offloads: offer and accept the Linux extension's offloads (proto.h)
  */
 struct memif_cfg {
 	char socket[MEMIF_SOCKET_MAX + 1];
@@ -49,6 +50,7 @@ struct memif_cfg {
 	u8 role;
 	u8 mode;
 	u8 log2_ring_size;
+	u8 offloads;
 };
 
 /**
@@ -127,6 +129,7 @@ struct memif_dev;
  * @timer: tx: polls for room while the queue is stopped
  * @timer_ns: tx: current poll interval
  * @kick_work: tx: signals the peer (socket sends may sleep)
+ * @pfrag: rx: pages for the parts of large frames beyond the skb head
  * @stats: counters
  */
 struct memif_queue {
@@ -144,6 +147,7 @@ struct memif_queue {
 	struct hrtimer timer;
 	u64 timer_ns;
 	struct work_struct kick_work;
+	struct page_frag pfrag;
 	struct memif_queue_stats stats;
 };
 
@@ -176,6 +180,9 @@ struct memif_queue {
  * @n_tx: rings in use for transmit
  * @n_rx: rings in use for receive
  * @run_log2: negotiated log2 ring size
+ * @peer_ext: the peer speaks the Linux extension (proto.h)
+ * @tx_vnet: frames we send start with a virtio_net_hdr
+ * @rx_vnet: frames we receive start with one
  * @fault_reason: set when the data path finds the peer misbehaving: why
  * @info_lock: protects @peer_name, @peer_app, @disc_reason, @shm_visible
  * @shm_visible: @regions and the rings may be read for a report: set once
@@ -217,6 +224,9 @@ struct memif_dev {
 	u16 n_tx;
 	u16 n_rx;
 	u8 run_log2;
+	bool peer_ext;
+	bool tx_vnet;
+	bool rx_vnet;
 	const char *fault_reason;
 
 	spinlock_t info_lock;	/* peer names, disc_reason, shm_visible */
@@ -268,7 +278,7 @@ static inline u8 *memif_desc_buf(const struct memif_dev *m,
 void memif_ctrl_app_name(char *name, size_t len);
 void memif_ctrl_init(struct memif_dev *m);
 int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
-		      const struct memif_msg_init *init, const char **reason);
+		      const struct memif_msg *init, const char **reason);
 void memif_ctrl_start(struct memif_dev *m);
 void memif_ctrl_stop(struct memif_dev *m);
 void memif_ctrl_forget_net(struct memif_dev *m);
@@ -324,6 +334,7 @@ void memif_region_destroy(struct memif_region *r);
 int memif_irq_create(struct memif_irq *irq, struct memif_queue *q, bool rx);
 void memif_irq_destroy(struct memif_irq *irq);
 void memif_irq_signal(struct memif_irq *irq);
+bool memif_irq_signal_direct(struct memif_irq *irq);
 bool memif_irq_can_signal_atomic(const struct memif_irq *irq);
 int memif_irq_attach(struct memif_irq *irq, struct file *file,
 		     struct memif_queue *q, bool rx);
@@ -338,9 +349,13 @@ bool memif_ring_cookies_ok(struct memif_dev *m);
 int memif_rx_poll(struct napi_struct *napi, int budget);
 void memif_rx_irq(struct memif_queue *q);
 void memif_rx_start(struct memif_queue *q);
+void memif_rx_stop(struct memif_queue *q);
 
 /* tx.c */
 netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev);
+netdev_features_t memif_tx_features_check(struct sk_buff *skb,
+					  struct net_device *dev,
+					  netdev_features_t features);
 enum hrtimer_restart memif_tx_timer(struct hrtimer *timer);
 void memif_tx_kick_work(struct work_struct *work);
 
@@ -357,4 +372,3 @@ static inline void memif_stats_add(struct memif_queue_stats *s, u64 pkts,
 }
 
 #endif /* _MEMIF_H */
-bool memif_irq_signal_direct(struct memif_irq *irq);

@@ -102,6 +102,43 @@ struct memif_msg {
 	};
 } __packed;
 
+/* The Linux extension.  Every implementation sends zeros in the bytes a
+ * message's fields leave unused and ignores what it finds there; two
+ * memif.ko ends use the last 8 bytes of HELLO, INIT and CONNECTED to
+ * agree on what else their frames carry:
+ *
+ *   HELLO (server)     magic, MEMIF_EXT_VNET_HDR: "I speak the extension"
+ *   INIT (client)      only if HELLO had the magic: magic, and
+ *                      MEMIF_EXT_VNET_HDR if it wants S2C frames with a
+ *                      virtio_net_hdr in front
+ *   CONNECTED (server) only if INIT had the magic: magic, and
+ *                      MEMIF_EXT_VNET_HDR if it wants C2S frames so
+ *
+ * Each receiver decides for its own direction.  A link with offloads off
+ * leaves the extension out: a client of its INIT, a server of its
+ * CONNECTED, and a client whose CONNECTED has no magic uses none either.
+ * A frame that carries the
+ * header starts with a struct virtio_net_hdr (little-endian, 10 bytes),
+ * then the Ethernet frame or IP packet; the descriptor lengths include
+ * it.  The header says whether the frame is a TSO super-frame (gso_type,
+ * gso_size) and whether its checksum is still to be completed
+ * (VIRTIO_NET_HDR_F_NEEDS_CSUM, csum_start, csum_offset), as it does
+ * between tun and vhost.  Unknown feature bits are ignored.
+ */
+#define MEMIF_EXT_MAGIC		0x6c4d6946	/* "FiMl" */
+#define MEMIF_EXT_OFFSET	120
+#define MEMIF_EXT_VNET_HDR	0x1
+
+/**
+ * struct memif_msg_ext - the Linux extension's 8 bytes of a message
+ * @magic: MEMIF_EXT_MAGIC
+ * @features: MEMIF_EXT_* bits
+ */
+struct memif_msg_ext {
+	u32 magic;
+	u32 features;
+} __packed;
+
 #define MEMIF_DESC_FLAG_NEXT	0x1
 
 /**
@@ -152,6 +189,15 @@ static inline void memif_proto_build_checks(void)
 	BUILD_BUG_ON(offsetof(struct memif_msg, add_ring.offset) != 8);
 	BUILD_BUG_ON(offsetof(struct memif_msg, add_ring.private_hdr_size) != 13);
 	BUILD_BUG_ON(offsetof(struct memif_msg, disconnect.string) != 6);
+	/* The extension is clear of every field it shares a message with. */
+	BUILD_BUG_ON(MEMIF_EXT_OFFSET + sizeof(struct memif_msg_ext) !=
+		     MEMIF_MSG_SIZE);
+	BUILD_BUG_ON(sizeof(u16) + sizeof(struct memif_msg_hello) >
+		     MEMIF_EXT_OFFSET);
+	BUILD_BUG_ON(sizeof(u16) + sizeof(struct memif_msg_init) >
+		     MEMIF_EXT_OFFSET);
+	BUILD_BUG_ON(sizeof(u16) + sizeof(struct memif_msg_connect) >
+		     MEMIF_EXT_OFFSET);
 }
 
 #endif /* _MEMIF_PROTO_H */

@@ -16,6 +16,15 @@
 #include <linux/etherdevice.h>
 #include <linux/if_ether.h>
 #include <linux/skbuff.h>
+#include <linux/virtio_net.h>
+
+/* Frames up to this size go into one linear skb; larger ones (jumbo
+ * frames, TSO super-frames from a kernel peer) get a head of
+ * MEMIF_RX_HEAD bytes, for the headers, and page fragments.
+ */
+#define MEMIF_RX_LINEAR_MAX	(SKB_WITH_OVERHEAD(PAGE_SIZE) - NET_SKB_PAD - \
+				 NET_IP_ALIGN)
+#define MEMIF_RX_HEAD		256
 
 /**
  * memif_rx_irq() - the peer kicked an rx ring
@@ -68,27 +77,66 @@ static int memif_rx_chain(const struct memif_queue *q, u16 slot, u16 avail,
 				 m->n_regions, m->cfg.buffer_size, nslots);
 }
 
-/* Copy a chain whose total was @total when measured; 0 or -EINVAL. */
+/* An skb for a frame of @len bytes, its length set: linear if the frame
+ * fits in a page, else a head of MEMIF_RX_HEAD bytes and page fragments.
+ */
+static struct sk_buff *memif_rx_alloc(struct memif_queue *q, u32 len)
+{
+	u32 head = len > MEMIF_RX_LINEAR_MAX ? MEMIF_RX_HEAD : len;
+	struct page_frag *pf = &q->pfrag;
+	struct sk_buff *skb;
+
+	skb = napi_alloc_skb(&q->napi, head);
+	if (unlikely(!skb))
+		return NULL;
+	skb_put(skb, head);
+	for (len -= head; len; ) {
+		u32 n;
+
+		if (skb_shinfo(skb)->nr_frags == MAX_SKB_FRAGS ||
+		    !skb_page_frag_refill(min_t(u32, len, PAGE_SIZE), pf,
+					  GFP_ATOMIC)) {
+			kfree_skb(skb);
+			return NULL;
+		}
+		n = min(len, pf->size - pf->offset);
+		get_page(pf->page);
+		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, pf->page,
+				pf->offset, n, n);
+		pf->offset += n;
+		len -= n;
+	}
+	return skb;
+}
+
+/* Copy a chain whose total was @total when measured into @skb, of that
+ * length; 0 or -EINVAL.
+ */
 static int memif_rx_copy(struct memif_queue *q, struct sk_buff *skb,
 			 u16 slot, u16 n, u32 total)
 {
 	const u8 *buf;
-	u32 len;
+	u32 len, off = 0;
 	u16 i;
 
 	for (i = 0; i < n; i++) {
 		/* Read again: it may have changed since it was measured. */
 		buf = memif_rx_buf(q, (slot + i) & q->mask, &len);
-		if (!buf || len > total - skb->len)
+		if (!buf || len > total - off)
 			return -EINVAL;
-		skb_put_data(skb, buf, len);
+		if (likely(!skb->data_len))
+			memcpy(skb->data + off, buf, len);
+		else if (skb_store_bits(skb, off, buf, len))
+			return -EINVAL;
+		off += len;
 	}
-	return skb->len == total ? 0 : -EINVAL;
+	return off == total ? 0 : -EINVAL;
 }
 
-static __be16 memif_rx_ip_proto(const struct sk_buff *skb)
+/* The protocol of an IP mode frame, from its version nibble. */
+static __be16 memif_rx_ip_proto(const struct sk_buff *skb, bool vnet)
 {
-	switch (skb->data[0] >> 4) {
+	switch (skb->data[vnet ? sizeof(struct virtio_net_hdr) : 0] >> 4) {
 	case 4:
 		return htons(ETH_P_IP);
 	case 6:
@@ -98,19 +146,39 @@ static __be16 memif_rx_ip_proto(const struct sk_buff *skb)
 	}
 }
 
+/* Take the virtio_net_hdr off the front of a frame and apply it: a TSO
+ * super-frame, a checksum left to complete.  What the peer says is
+ * checked as tun checks what userspace says.
+ */
+static bool memif_rx_vnet(struct sk_buff *skb)
+{
+	struct virtio_net_hdr vh;
+
+	if (skb_copy_bits(skb, 0, &vh, sizeof(vh)))
+		return false;
+	__skb_pull(skb, sizeof(vh));
+	return !virtio_net_hdr_to_skb(skb, &vh, true);
+}
+
 /* Hand a frame to the stack; false if it is not one we can carry. */
 static bool memif_rx_deliver(struct memif_queue *q, struct sk_buff *skb)
 {
 	struct net_device *dev = q->mdev->dev;
+	bool vnet = READ_ONCE(q->mdev->rx_vnet);
 
 	if (q->mdev->cfg.mode == MEMIF_MODE_IP) {
-		skb->protocol = memif_rx_ip_proto(skb);
-		if (!skb->protocol)
+		if (vnet && skb->len < sizeof(struct virtio_net_hdr) + 1)
+			goto drop;
+		skb->protocol = memif_rx_ip_proto(skb, vnet);
+		if (!skb->protocol || (vnet && !memif_rx_vnet(skb)))
 			goto drop;
 		skb->dev = dev;
 		skb_reset_mac_header(skb);
 	} else {
-		if (skb->len < ETH_HLEN)
+		if (skb->len < (vnet ? sizeof(struct virtio_net_hdr) : 0) + ETH_HLEN)
+			goto drop;
+		/* The header's offsets count from the Ethernet header. */
+		if (vnet && !memif_rx_vnet(skb))
 			goto drop;
 		skb->protocol = eth_type_trans(skb, dev);
 	}
@@ -157,6 +225,18 @@ void memif_rx_start(struct memif_queue *q)
 {
 	WRITE_ONCE(q->ring->flags, 0);
 	memif_rx_refill(q, q->cursor);
+}
+
+/**
+ * memif_rx_stop() - release what an rx ring kept between polls
+ * @q: the queue, its NAPI disabled
+ */
+void memif_rx_stop(struct memif_queue *q)
+{
+	if (q->pfrag.page) {
+		put_page(q->pfrag.page);
+		q->pfrag.page = NULL;
+	}
 }
 
 /**
@@ -208,7 +288,7 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 			errors++;
 			goto next;
 		}
-		skb = napi_alloc_skb(napi, len);
+		skb = memif_rx_alloc(q, len);
 		if (unlikely(!skb)) {
 			drops++;
 			goto next;

@@ -16,20 +16,30 @@
 
 #include <linux/if_vlan.h>
 #include <linux/skbuff.h>
+#include <linux/virtio_net.h>
 
 #define MEMIF_TX_POLL_MIN	(10 * NSEC_PER_USEC)
 #define MEMIF_TX_POLL_MAX	(2 * NSEC_PER_MSEC)
 
-/* Slots the largest frame needs, or the whole ring if that is less:
+/* Bytes of the largest frame we may send: a TSO super-frame when the
+ * peer takes virtio_net_hdrs, else one of the MTU.
+ */
+static u32 memif_tx_max_frame(const struct memif_queue *q)
+{
+	const struct memif_dev *m = q->mdev;
+
+	if (READ_ONCE(m->tx_vnet))
+		return MEMIF_MAX_FRAME;
+	return READ_ONCE(m->dev->mtu) + m->dev->hard_header_len + VLAN_HLEN;
+}
+
+/* Slots the largest frame takes, or the whole ring if that is less:
  * larger frames are dropped, they never wait for room.
  */
 static u32 memif_tx_max_slots(const struct memif_queue *q)
 {
-	const struct memif_dev *m = q->mdev;
-	u32 frame = READ_ONCE(m->dev->mtu) + m->dev->hard_header_len +
-		    VLAN_HLEN;
-
-	return min_t(u32, DIV_ROUND_UP(frame, m->cfg.buffer_size),
+	return min_t(u32, DIV_ROUND_UP(memif_tx_max_frame(q),
+				       q->mdev->cfg.buffer_size),
 		     (u32)q->mask + 1);
 }
 
@@ -117,15 +127,46 @@ static void memif_tx_kick(struct memif_queue *q)
 		queue_work(system_highpri_wq, &q->kick_work);
 }
 
-/* Copy @skb into the ring from our cursor on, using at most @free slots.
+/**
+ * struct memif_tx_src - a frame to send
+ * @hdr: first, @hlen bytes of a header (a virtio_net_hdr), or nothing
+ * @hlen: its length
+ * @skb: then the frame
+ * @len: the frame's length, the header's not included
+ */
+struct memif_tx_src {
+	const void *hdr;
+	u32 hlen;
+	const struct sk_buff *skb;
+	u32 len;
+};
+
+/* Fill @chunk bytes of a buffer from byte @off of @src on. */
+static void memif_tx_fill(u8 *buf, const struct memif_tx_src *src, u32 off,
+			  u32 chunk)
+{
+	if (off < src->hlen) {
+		u32 n = min(src->hlen - off, chunk);
+
+		memcpy(buf, src->hdr + off, n);
+		buf += n;
+		off += n;
+		chunk -= n;
+	}
+	if (chunk)
+		skb_copy_bits(src->skb, off - src->hlen, buf, chunk);
+}
+
+/* Copy @src into the ring from our cursor on, using at most @free slots.
  * Return: the slots used, 0 if the frame does not fit, -EINVAL when a
  * client's descriptor is bad.  Nothing is published.
  */
-static int memif_tx_copy(struct memif_queue *q, struct sk_buff *skb, u32 free)
+static int memif_tx_copy(struct memif_queue *q, const struct memif_tx_src *src,
+			 u32 free)
 {
 	bool server = memif_is_server(q->mdev);
 	u32 bsize = q->mdev->cfg.buffer_size;
-	u32 off = 0, len = skb->len, n = 0;
+	u32 off = 0, len = src->hlen + src->len, n = 0;
 
 	while (off < len) {
 		u32 idx = (u16)(q->cursor + n) & q->mask;
@@ -147,7 +188,7 @@ static int memif_tx_copy(struct memif_queue *q, struct sk_buff *skb, u32 free)
 			WRITE_ONCE(d->offset, q->buf_offset + idx * bsize);
 		}
 		chunk = min(cap, len - off);
-		skb_copy_bits(skb, off, buf, chunk);
+		memif_tx_fill(buf, src, off, chunk);
 		off += chunk;
 		WRITE_ONCE(d->length, chunk);
 		WRITE_ONCE(d->flags, off < len ? MEMIF_DESC_FLAG_NEXT : 0);
@@ -166,6 +207,37 @@ static void memif_tx_publish(struct memif_queue *q)
 }
 
 /**
+ * memif_tx_features_check() - ndo_features_check
+ * @skb: a frame on its way to memif_tx_xmit()
+ * @dev: the memif device
+ * @features: what the stack would leave to us
+ *
+ * Checksums and TSO travel to the peer in a virtio_net_hdr: without one,
+ * the stack completes them before the frame reaches us.  A TSO frame
+ * must also fit in the ring.
+ *
+ * Return: @features, less what this frame cannot have offloaded.
+ */
+netdev_features_t memif_tx_features_check(struct sk_buff *skb,
+					  struct net_device *dev,
+					  netdev_features_t features)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	u16 qid = skb_get_queue_mapping(skb);
+
+	if (!READ_ONCE(m->tx_vnet))
+		return features & ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
+	/* A TSO frame too large for the ring or for a chain is dropped. */
+	if (skb_is_gso(skb) &&
+	    (skb->len + sizeof(struct virtio_net_hdr) > MEMIF_MAX_FRAME ||
+	     (qid < READ_ONCE(m->n_tx) &&
+	      DIV_ROUND_UP(skb->len + sizeof(struct virtio_net_hdr),
+			   m->cfg.buffer_size) > (u32)m->txq[qid].mask + 1)))
+		return features & ~NETIF_F_GSO_MASK;
+	return features;
+}
+
+/**
  * memif_tx_xmit() - ndo_start_xmit
  * @skb: the frame
  * @dev: the memif device
@@ -178,6 +250,8 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	u16 qid = skb_get_queue_mapping(skb);
 	struct memif_queue *q = &m->txq[qid];
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qid);
+	struct virtio_net_hdr vh;
+	struct memif_tx_src src = { .hdr = &vh, .skb = skb };
 	u32 free, max;
 	unsigned int len;
 	int n;
@@ -185,10 +259,21 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	/* Pairs with the release in memif_datapath_start(). */
 	if (unlikely(!smp_load_acquire(&m->live) || qid >= READ_ONCE(m->n_tx)))
 		goto drop;
-	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+	if (READ_ONCE(m->tx_vnet)) {
+		/* Only TCP is offered as TSO: nothing else can fail here. */
+		if (unlikely(virtio_net_hdr_from_skb(skb, &vh, true, false, 0)))
+			goto drop;
+		src.hlen = sizeof(vh);
+	} else if (unlikely(skb_is_gso(skb))) {
+		/* Checked for a connection that ended since. */
 		goto drop;
+	} else if (skb->ip_summed == CHECKSUM_PARTIAL &&
+		   skb_checksum_help(skb)) {
+		goto drop;
+	}
 	len = skb->len;
-	if (unlikely(!len || len > MEMIF_MAX_FRAME))
+	src.len = len;
+	if (unlikely(!len || src.hlen + len > MEMIF_MAX_FRAME))
 		goto drop;
 
 	free = memif_tx_free(q);
@@ -196,7 +281,7 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 		memif_fault_ring(m, "index out of range on a tx ring");
 		goto drop;
 	}
-	n = memif_tx_copy(q, skb, free);
+	n = memif_tx_copy(q, &src, free);
 	if (unlikely(n < 0)) {
 		memif_fault_desc(m, 1, "bad descriptor on a tx ring");
 		goto drop;

@@ -8,6 +8,7 @@
 
 #include <linux/ctype.h>
 #include <linux/minmax.h>
+#include <linux/string.h>
 
 /**
  * memif_copy_name() - copy a peer's fixed-size string field
@@ -151,6 +152,37 @@ u32 memif_ring_bytes(u8 log2_ring_size)
 {
 	return sizeof(struct memif_ring) +
 	       (sizeof(struct memif_desc) << log2_ring_size);
+}
+
+/**
+ * memif_ext_get() - the Linux extension in a message, if it is there
+ * @msg: a HELLO, INIT or CONNECTED
+ * @features: set to its MEMIF_EXT_* bits, unknown ones included
+ *
+ * Return: whether the message carries the extension's magic.
+ */
+bool memif_ext_get(const struct memif_msg *msg, u32 *features)
+{
+	struct memif_msg_ext ext;
+
+	memcpy(&ext, (const u8 *)msg + MEMIF_EXT_OFFSET, sizeof(ext));
+	*features = ext.magic == MEMIF_EXT_MAGIC ? ext.features : 0;
+	return ext.magic == MEMIF_EXT_MAGIC;
+}
+
+/**
+ * memif_ext_put() - add the Linux extension to a message
+ * @msg: a HELLO, INIT or CONNECTED
+ * @features: MEMIF_EXT_* bits
+ */
+void memif_ext_put(struct memif_msg *msg, u32 features)
+{
+	struct memif_msg_ext ext = {
+		.magic = MEMIF_EXT_MAGIC,
+		.features = features,
+	};
+
+	memcpy((u8 *)msg + MEMIF_EXT_OFFSET, &ext, sizeof(ext));
 }
 
 /**

@@ -70,6 +70,8 @@ const char *memif_valid_add_ring(const struct memif_msg_add_ring *ar,
 const char *memif_valid_ring(const struct memif_msg_add_ring *ar,
 			     const struct memif_region *regions, u16 n_regions);
 u32 memif_ring_bytes(u8 log2_ring_size);
+bool memif_ext_get(const struct memif_msg *msg, u32 *features);
+void memif_ext_put(struct memif_msg *msg, u32 features);
 u64 memif_ring_region_size(u16 n_tx, u16 n_rx, u8 log2, u32 bsize);
 
 /* Slots from index @from up to index @to of a ring of @mask + 1 slots;

@@ -62,6 +62,23 @@
  *	larger than one buffer are chained over several descriptors.  When
  *	DPDK is the peer, use DPDK's bsize.
  *
+ * IFLA_MEMIF_OFFLOADS: u8, 1 to use offloads when the peer is another
+ *	memif link (below), 0 never to: with 0 at either end, frames travel
+ *	without them both ways.  Default 1.
+ *
+ * Offloads.  Two memif links (this driver at both ends) agree in the
+ * handshake, in bytes every other implementation leaves zero, to put a
+ * struct virtio_net_hdr (<linux/virtio_net.h>, little-endian, 10 bytes) in
+ * front of every frame, as tun and vhost do.  Each end asks for it for
+ * the frames it receives.  Frames sent
+ * with the header leave TCP checksums and segmentation to the receiver:
+ * a link sends TSO super-frames of up to 64 KiB (chained over as many
+ * buffers as they take), which the receiver hands to its stack whole, so
+ * TCP between two namespaces pays per super-frame, not per segment, as
+ * over veth.  With VPP, libmemif and DPDK nothing changes: the stack
+ * computes checksums and segments before the frame is copied.  ethtool
+ * -K turns TSO and checksum offload off as for any device.
+ *
  * Read-only attributes, reported in dumps (RTM_GETLINK):
  *
  * IFLA_MEMIF_STATE: u8, enum memif_state.
@@ -99,6 +116,9 @@
  *	On every ring the client advances head and the server advances tail:
  *	on a C2S ring head - tail is what the server has yet to receive, on
  *	an S2C ring it is the number of empty buffers the client offers.
+ * IFLA_MEMIF_RUN_OFFLOADS: u8, while connected: MEMIF_OFFLOAD_TX when the
+ *	frames this link sends carry a virtio_net_hdr, MEMIF_OFFLOAD_RX when
+ *	the frames it receives do.
  *
  * Terms: server = master, client = slave, C2S (client to server) = S2M,
  * S2C (server to client) = M2S, as VPP and libmemif call them.
@@ -120,6 +140,9 @@
 #define MEMIF_MAX_QUEUES		255
 /* IFLA_MEMIF_RING_FLAGS: the receiver does not want interrupts. */
 #define MEMIF_RING_FLAG_INT_MASKED	0x1
+/* IFLA_MEMIF_RUN_OFFLOADS: which direction's frames carry a virtio_net_hdr. */
+#define MEMIF_OFFLOAD_TX		0x1
+#define MEMIF_OFFLOAD_RX		0x2
 
 /**
  * enum memif_role - which end of the control channel a link is
@@ -191,6 +214,8 @@ enum {
 	IFLA_MEMIF_RUN_LOG2_RING_SIZE,
 	IFLA_MEMIF_REGIONS,
 	IFLA_MEMIF_RINGS,
+	IFLA_MEMIF_OFFLOADS,
+	IFLA_MEMIF_RUN_OFFLOADS,
 	__IFLA_MEMIF_MAX
 };
 

@@ -66,7 +66,8 @@ help_ok()
 	for p in "Usage: ip link add" "type memif" "role { client | server }" \
 		"at most 107 bytes" "/run/vpp/memif.sock" "0-4294967295" \
 		"at most 23 bytes" "mode { ethernet | ip }" "2-16384" \
-		"128-65535" "numtxqueues N numrxqueues N" "1-255"; do
+		"128-65535" "offloads { on | off }" \
+		"numtxqueues N numrxqueues N" "1-255"; do
 		if ! grep -qF -- "$p" "$tmp/$stream"; then
 			report "$*" "no \"$p\" in std$stream"
 			return
@@ -168,9 +169,15 @@ for v in 127 0 65536 2k ""; do
 	bad "buffer-size must be between 128 and 65535 (got \"$v\")" \
 		buffer-size "$v"
 done
+# offloads
+for v in 1 0 On yes ""; do
+	bad "offloads must be on or off (got \"$v\")" offloads "$v"
+done
 # structure
 bad '"id" given more than once' id 1 id 2
 bad '"role" given more than once' role client mode ip role server
+bad '"offloads" given more than once' offloads on offloads on
+bad 'missing value after "offloads"' id 1 offloads
 bad 'missing value after "socket"' socket
 bad 'missing value after "ring-size"' id 1 ring-size
 bad 'unknown option "name"' name m0
@@ -188,6 +195,8 @@ accepted role server socket @x id 3 secret s3 mode ip ring-size 2048 \
 accepted role slave socket /run/x.sock id 0xffffffff ring-size 16384 \
 	buffer-size 65535 mode ethernet
 accepted secret ""
+accepted offloads on
+accepted offloads off ring-size 64
 accepted role master socket "${SOCK108%a}"
 
 echo "cli: $pass passed, $fail failed${skipped:+, $skipped skipped}" |

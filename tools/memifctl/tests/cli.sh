@@ -39,6 +39,8 @@ expect 0 "memifctl " --version
 expect 0 "Usage: memifctl" --help
 expect 0 "memifctl set NAME" --help
 expect 0 "ethtool -S" --help
+expect 0 "[offloads on|off]" --help
+expect 0 "offloads O" --help
 expect 0 "Usage: memifctl" -h
 expect 0 "Usage: memifctl" help
 expect 2 "missing command"
@@ -55,6 +57,11 @@ expect 2 'unknown option "type"' add memiftest0 type memif
 expect 2 'missing value after "socket"' add memiftest0 socket
 expect 2 '"id" given more than once' add memiftest0 id 1 id 2
 expect 2 "queues must be between 1 and 255" add memiftest0 queues 0
+expect 2 'offloads must be on or off (got "1")' add memiftest0 offloads 1
+expect 2 'offloads must be on or off (got "On")' add memiftest0 offloads On
+expect 2 'missing value after "offloads"' add memiftest0 offloads
+expect 2 '"offloads" given more than once' \
+	add memiftest0 offloads on id 1 offloads on
 expect 2 'invalid interface name "a/b"' add a/b
 expect 2 'invalid interface name "0123456789abcdef"' add 0123456789abcdef
 expect 2 'invalid interface name ""' add ""
@@ -80,6 +87,10 @@ expect 2 "socket must be 1 to 107 bytes long (got 0)" set memiftest0 socket ""
 expect 2 'unknown option "type"' set memiftest0 type memif
 expect 2 'missing value after "id"' set memiftest0 id
 expect 2 '"id" given more than once' set memiftest0 id 1 id 2
+expect 2 'offloads must be on or off (got "no")' set memiftest0 offloads no
+expect 2 'offloads must be on or off (got "")' set memiftest0 offloads ""
+expect 2 '"offloads" given more than once' \
+	set memiftest0 offloads off offloads off
 expect 2 'invalid interface name "a/b"' set a/b id 1
 expect 2 "missing NAME" del
 expect 2 'unexpected argument "b"' del a b
@@ -93,6 +104,8 @@ expect 1 "lo is not a memif device" show lo
 expect 1 "lo is not a memif device" -j show lo
 expect 1 "lo is not a memif device" del lo
 expect 1 "lo is not a memif device" set lo ring-size 64
+expect 1 "lo is not a memif device" set lo offloads off
+expect 1 'device "memiftest-nx" does not exist' set memiftest-nx offloads on
 # an empty secret is accepted: it removes the secret
 expect 1 'device "memiftest-nx" does not exist' set memiftest-nx secret ""
 

@@ -23,16 +23,17 @@ done
 
 # The shape scripts rely on: every key in every object, arrays for the
 # regions and rings of every link, rings with a direction and a tx flag
-# that follows the role.
+# that follows the role, offloads in use only while connected.
 if command -v python3 >/dev/null 2>&1; then
 	python3 - "$tmp/json" <<'PY' || { echo "FAIL: JSON structure"; fail=1; }
 import json, sys
 
 LINK = ["name", "ifindex", "mtu", "admin_up", "operstate", "carrier", "role",
         "state", "socket", "id", "mode", "ring_size", "buffer_size",
-        "num_tx_queues", "num_rx_queues", "has_secret", "peer_name",
-        "peer_app", "disc_reason", "s2c_rings", "c2s_rings", "run_ring_size",
-        "regions", "rings"]
+        "num_tx_queues", "num_rx_queues", "has_secret", "offloads",
+        "peer_name", "peer_app", "disc_reason", "s2c_rings", "c2s_rings",
+        "run_ring_size", "run_offloads_tx", "run_offloads_rx", "regions",
+        "rings"]
 REGION = ["index", "size"]
 RING = ["dir", "queue", "tx", "size", "buffer_size", "region", "offset",
         "head", "tail", "flags", "interrupt_mode"]
@@ -61,6 +62,18 @@ assert srv["regions"][1]["size"] == 8589934592
 cli = by["memif0"]
 assert all(r["buffer_size"] == 2048 for r in cli["rings"])
 assert by["memif1"]["rings"] == [] and by["memif1"]["regions"] == []
+# offloads: the setting always, what is in use only while connected
+RUN = ("run_offloads_tx", "run_offloads_rx")
+for l in links:
+    if l["state"] == "connected":
+        assert all(isinstance(l[k], bool) for k in RUN), l["name"]
+    else:
+        assert all(l[k] is None for k in RUN), l["name"]
+assert [by[n]["offloads"] for n in ("memif0", "memif1", "memif2")] == \
+    [True, False, None]
+assert [tuple(by[n][k] for k in RUN) for n in
+        ("memif0", "memif4", "memif5", "memif6")] == \
+    [(False, False), (True, True), (True, False), (False, True)]
 PY
 elif command -v jq >/dev/null 2>&1; then
 	jq -e 'all(.[]; (.regions | type) == "array" and

@@ -27,15 +27,17 @@ static const struct tcase cases[] = {
 	/* everything */
 	{ .argv = { "role", "server", "socket", "/run/m1.sock", "id", "7",
 		    "secret", "s3cret", "mode", "ip", "ring-size", "256",
-		    "buffer-size", "4096", "queues", "4", NULL },
+		    "buffer-size", "4096", "queues", "4", "offloads", "on",
+		    NULL },
 	  .ret = 0,
 	  .want = { .set = MEMIF_ARG_ROLE | MEMIF_ARG_SOCKET | MEMIF_ARG_ID |
 			   MEMIF_ARG_SECRET | MEMIF_ARG_MODE |
 			   MEMIF_ARG_RING_SIZE | MEMIF_ARG_BUFFER_SIZE |
-			   MEMIF_ARG_QUEUES,
+			   MEMIF_ARG_QUEUES | MEMIF_ARG_OFFLOADS,
 		    .role = MEMIF_ROLE_SERVER, .socket = "/run/m1.sock",
 		    .id = 7, .secret = "s3cret", .mode = MEMIF_MODE_IP,
-		    .log2_ring_size = 8, .buffer_size = 4096, .queues = 4 } },
+		    .log2_ring_size = 8, .buffer_size = 4096, .queues = 4,
+		    .offloads = 1 } },
 	/* role synonyms */
 	{ .argv = { "role", "client", NULL }, .ret = 0,
 	  .want = { .set = MEMIF_ARG_ROLE, .role = MEMIF_ROLE_CLIENT } },
@@ -114,6 +116,26 @@ static const struct tcase cases[] = {
 	  .err = "queues must be between 1 and 255 (got \"0\")" },
 	{ .argv = { "queues", "256", NULL }, .ret = -1,
 	  .err = "queues must be between 1 and 255 (got \"256\")" },
+	/* offloads: on or off, nothing else */
+	{ .argv = { "offloads", "on", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_OFFLOADS, .offloads = 1 } },
+	{ .argv = { "offloads", "off", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_OFFLOADS, .offloads = 0 } },
+	{ .argv = { "offloads", "off", "ring-size", "64", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_OFFLOADS | MEMIF_ARG_RING_SIZE,
+		    .offloads = 0, .log2_ring_size = 6 } },
+	{ .argv = { "offloads", "1", NULL }, .ret = -1,
+	  .err = "offloads must be on or off (got \"1\")" },
+	{ .argv = { "offloads", "ON", NULL }, .ret = -1,
+	  .err = "offloads must be on or off (got \"ON\")" },
+	{ .argv = { "offloads", "yes", NULL }, .ret = -1,
+	  .err = "offloads must be on or off (got \"yes\")" },
+	{ .argv = { "offloads", "", NULL }, .ret = -1,
+	  .err = "offloads must be on or off (got \"\")" },
+	{ .argv = { "offloads", NULL }, .ret = -1,
+	  .err = "missing value after \"offloads\"" },
+	{ .argv = { "offloads", "on", "offloads", "off", NULL }, .ret = -1,
+	  .err = "\"offloads\" given more than once" },
 	/* sockets: '@' kept, length limit */
 	{ .argv = { "socket", "@memif-abstract", NULL }, .ret = 0,
 	  .want = { .set = MEMIF_ARG_SOCKET, .socket = "@memif-abstract" } },
@@ -204,6 +226,7 @@ static void run_cases(void)
 		CHECK(a.buffer_size == w->buffer_size, "buffer_size %u",
 		      a.buffer_size);
 		CHECK(a.queues == w->queues, "queues %u", a.queues);
+		CHECK(a.offloads == w->offloads, "offloads %u", a.offloads);
 		CHECK(!strcmp(a.socket, w->socket), "socket \"%s\"", a.socket);
 		CHECK(!strcmp(a.secret, w->secret), "secret \"%s\"", a.secret);
 	}
@@ -233,6 +256,16 @@ static void run_names(void)
 	CHECK(!strcmp(memif_ring_dir_name(MEMIF_RING_C2S), "c2s"), "c2s");
 	CHECK(!strcmp(memif_ring_dir_name(MEMIF_RING_S2C), "s2c"), "s2c");
 	CHECK(!memif_ring_dir_name(__MEMIF_RING_DIR_MAX), "ring dir max");
+	CHECK(!strcmp(memif_run_offloads_name(0), "none"), "offloads none");
+	CHECK(!strcmp(memif_run_offloads_name(MEMIF_OFFLOAD_TX), "tx"),
+	      "offloads tx");
+	CHECK(!strcmp(memif_run_offloads_name(MEMIF_OFFLOAD_RX), "rx"),
+	      "offloads rx");
+	CHECK(!strcmp(memif_run_offloads_name(MEMIF_OFFLOAD_TX |
+					      MEMIF_OFFLOAD_RX), "tx,rx"),
+	      "offloads tx,rx");
+	CHECK(!strcmp(memif_run_offloads_name(0x80 | MEMIF_OFFLOAD_RX), "rx"),
+	      "offloads unknown bit");
 	CHECK(memif_role_parse("master", &v) == 0 && v == MEMIF_ROLE_SERVER,
 	      "parse master");
 	CHECK(memif_role_parse("", &v) == -1, "parse empty role");

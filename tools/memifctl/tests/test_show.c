@@ -18,10 +18,11 @@ struct fake {
 	bool up, carrier, data;
 	uint8_t role, state, mode, log2_ring, has_secret;
 	uint32_t id, bufsize;
+	int offloads;			/* -1: not reported (older module) */
 	const char *socket, *peer_name, *peer_app, *disc;
 	bool running;
 	uint16_t s2c, c2s;
-	uint8_t run_log2_ring;
+	uint8_t run_log2_ring, run_offloads;
 	put_extra_t extra;
 };
 
@@ -153,28 +154,51 @@ static const struct fake fakes[] = {
 	{ .ifindex = 5, .name = "memif0", .kind = "memif", .up = true,
 	  .carrier = true, .data = true, .role = MEMIF_ROLE_CLIENT,
 	  .state = MEMIF_STATE_CONNECTED, .mode = MEMIF_MODE_ETHERNET,
-	  .log2_ring = 10, .bufsize = 2048, .socket = "/run/m1.sock",
-	  .peer_name = "net_memif0", .peer_app = "DPDK 22.11.11",
-	  .disc = "peer: bye", .running = true, .s2c = 1, .c2s = 1,
-	  .run_log2_ring = 9, .extra = extra_client },
+	  .log2_ring = 10, .bufsize = 2048, .offloads = 1,
+	  .socket = "/run/m1.sock", .peer_name = "net_memif0",
+	  .peer_app = "DPDK 22.11.11", .disc = "peer: bye", .running = true,
+	  .s2c = 1, .c2s = 1, .run_log2_ring = 9, .run_offloads = 0,
+	  .extra = extra_client },
 	{ .ifindex = 6, .name = "v0", .kind = "veth", .up = true },
 	{ .ifindex = 7, .name = "memif1", .kind = "memif", .up = true,
 	  .data = true, .role = MEMIF_ROLE_SERVER,
 	  .state = MEMIF_STATE_WAITING, .mode = MEMIF_MODE_IP,
 	  .log2_ring = 14, .bufsize = 65535, .has_secret = 1,
-	  .id = 4294967295u, .socket = "@abstract \"sock\"",
+	  .offloads = 0, .id = 4294967295u, .socket = "@abstract \"sock\"",
 	  .disc = "local: \"bad\" \\ \n\t\x01\x7f caf\xc3\xa9 \xff\xc3 \xed\xa0\x80 end" },
 	{ .ifindex = 8, .name = "memif2", .kind = "memif" },
 	{ .ifindex = 9, .name = "memif3", .kind = "memif", .data = true,
 	  .role = 7, .state = 9, .mode = 5, .log2_ring = 3, .bufsize = 128,
-	  .socket = "/s", .peer_app = "VPP 24.02\xc2\x9b[31m",
+	  .offloads = -1, .socket = "/s", .peer_app = "VPP 24.02\xc2\x9b[31m",
 	  .extra = extra_odd },
 	{ .ifindex = 10, .name = "memif4", .kind = "memif", .up = true,
 	  .carrier = true, .data = true, .role = MEMIF_ROLE_SERVER,
 	  .state = MEMIF_STATE_CONNECTED, .mode = MEMIF_MODE_ETHERNET,
-	  .log2_ring = 10, .bufsize = 2048, .id = 1, .socket = "/run/k.sock",
-	  .peer_name = "s0", .peer_app = "Linux memif", .running = true,
-	  .s2c = 2, .c2s = 2, .run_log2_ring = 14, .extra = extra_server },
+	  .log2_ring = 10, .bufsize = 2048, .offloads = 1, .id = 1,
+	  .socket = "/run/k.sock", .peer_name = "s0",
+	  .peer_app = "Linux memif", .running = true, .s2c = 2, .c2s = 2,
+	  .run_log2_ring = 14,
+	  .run_offloads = MEMIF_OFFLOAD_TX | MEMIF_OFFLOAD_RX,
+	  .extra = extra_server },
+	/*
+	 * Two memif links, one with offloads off: only the frames towards
+	 * the one with offloads on carry the header.  A bit unknown to
+	 * memifctl is left out.
+	 */
+	{ .ifindex = 11, .name = "memif5", .kind = "memif", .up = true,
+	  .carrier = true, .data = true, .role = MEMIF_ROLE_CLIENT,
+	  .state = MEMIF_STATE_CONNECTED, .mode = MEMIF_MODE_ETHERNET,
+	  .log2_ring = 10, .bufsize = 2048, .offloads = 1,
+	  .socket = "@pair", .peer_name = "memif6", .peer_app = "Linux memif",
+	  .running = true, .s2c = 1, .c2s = 1, .run_log2_ring = 10,
+	  .run_offloads = MEMIF_OFFLOAD_TX },
+	{ .ifindex = 12, .name = "memif6", .kind = "memif", .up = true,
+	  .carrier = true, .data = true, .role = MEMIF_ROLE_SERVER,
+	  .state = MEMIF_STATE_CONNECTED, .mode = MEMIF_MODE_ETHERNET,
+	  .log2_ring = 10, .bufsize = 2048, .offloads = 1,
+	  .socket = "@pair", .peer_name = "memif5", .peer_app = "Linux memif",
+	  .running = true, .s2c = 1, .c2s = 1, .run_log2_ring = 10,
+	  .run_offloads = MEMIF_OFFLOAD_RX | 0x80 },
 };
 
 static void feed(const struct fake *f, struct link_list *list)
@@ -204,6 +228,9 @@ static void feed(const struct fake *f, struct link_list *list)
 		mnl_attr_put_u32(nlh, IFLA_MEMIF_BUFFER_SIZE, f->bufsize);
 		mnl_attr_put_u8(nlh, IFLA_MEMIF_STATE, f->state);
 		mnl_attr_put_u8(nlh, IFLA_MEMIF_HAS_SECRET, f->has_secret);
+		if (f->offloads >= 0)
+			mnl_attr_put_u8(nlh, IFLA_MEMIF_OFFLOADS,
+					(uint8_t)f->offloads);
 		if (f->peer_name)
 			mnl_attr_put_strz(nlh, IFLA_MEMIF_PEER_NAME,
 					  f->peer_name);
@@ -220,6 +247,8 @@ static void feed(const struct fake *f, struct link_list *list)
 					 f->c2s);
 			mnl_attr_put_u8(nlh, IFLA_MEMIF_RUN_LOG2_RING_SIZE,
 					f->run_log2_ring);
+			mnl_attr_put_u8(nlh, IFLA_MEMIF_RUN_OFFLOADS,
+					f->run_offloads);
 		}
 		if (f->extra)
 			f->extra(nlh);

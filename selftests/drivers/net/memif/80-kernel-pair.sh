@@ -3,8 +3,11 @@
 #
 # Kernel to kernel: a memif server (master) in netns a and a client
 # (slave) in netns b on one socket: ping, iperf3 both ways, SHA-256 end to
-# end; MTU 9000 over chained 2048-byte buffers; two queues each way.  The
-# socket file exists while the server is up and is gone after.
+# end; offloads (a virtio_net_hdr on every frame: TSO super-frames and
+# partial checksums cross whole) both ways, and none when either end
+# turns them off; MTU 9000 over chained 2048-byte buffers; two queues
+# each way.  The socket file exists while the server is up and is gone
+# after.
 #
 #   ns a: m0 (server, id 7) ==[/run/k.sock]== s0 (client, id 7) :ns b
 
@@ -24,12 +27,29 @@ pair() {
 		wait_carrier a m0 1 10 && wait_carrier b s0 1 10
 }
 
+connected() {
+	wait_carrier a m0 1 10 && wait_carrier b s0 1 10
+}
+
 unpair() {
 	ip -n a link del dev m0 2>/dev/null
 	ip -n b link del dev s0 2>/dev/null
 }
 
-ktap_plan 19
+# offloads NS DEV: "tx,rx" of memifctl show's run_offloads_*, each
+# true or false.
+offloads() {
+	in_ns "$1" "$MEMIFCTL" -j show "$2" |
+		jq -r '.[0] | "\(.run_offloads_tx),\(.run_offloads_rx)"'
+}
+
+# avg_rx_frame NS DEV: bytes per frame DEV received.
+avg_rx_frame() {
+	ip -n "$1" -j -s link show dev "$2" |
+		jq '.[0].stats64.rx | if .packets > 0 then (.bytes / .packets | floor) else 0 end'
+}
+
+ktap_plan 29
 
 memif_load
 ns_create a b
@@ -45,9 +65,33 @@ check "iperf3 TCP b -> a" iperf3_run a 10.9.0.1 b -t 3
 check "iperf3 TCP a -> b" iperf3_run a 10.9.0.1 b -t 3 -R
 check "8 MB over TCP, SHA-256 intact" tcp_sha_check a 10.9.0.1 b 8000000
 check "no errors on either side" no_errors a m0 b s0
+check "offloads both ways" \
+	test "$(offloads a m0)/$(offloads b s0)" = true,true/true,true
+check "TSO super-frames crossed: frames larger than the MTU" \
+	test "$(avg_rx_frame a m0)" -gt 1514
 unpair
 check "the socket file is gone with the server" \
 	wait_for "[ ! -e $SOCK ]" 5
+
+# offloads off at one end: plain frames both ways, whichever end it is.
+for off in m0 s0; do
+	if [ "$off" = m0 ]; then
+		ns_exec a "$MEMIFCTL" add m0 role master socket "$SOCK" id 7 offloads off
+		ns_exec b "$MEMIFCTL" add s0 role slave socket "$SOCK" id 7
+	else
+		ns_exec a "$MEMIFCTL" add m0 role master socket "$SOCK" id 7
+		ns_exec b "$MEMIFCTL" add s0 role slave socket "$SOCK" id 7 offloads off
+	fi
+	link_up a m0 10.9.0.1/24 && link_up b s0 10.9.0.2/24
+	check "offloads off on $off: connected" connected
+	check "offloads off on $off: none either way" \
+		test "$(offloads a m0)/$(offloads b s0)" = false,false/false,false
+	check "offloads off on $off: 8 MB, SHA-256 intact" \
+		tcp_sha_check a 10.9.0.1 b 8000000
+	check "offloads off on $off: no frame larger than the MTU" \
+		test "$(avg_rx_frame a m0)" -le 1514
+	unpair
+done
 
 check "MTU 9000 over 2048-byte buffers" pair buffer-size 2048
 ip -n a link set dev m0 mtu 9000

@@ -111,7 +111,7 @@ check "ip link add m0 type memif with every option" \
 	ip link add m0 type memif role client socket /run/x.sock id 3 \
 		secret s3 mode ip ring-size 2048 buffer-size 4096
 check "ip -d link show m0: every option in text" text m0 \
-	"memif role client socket /run/x.sock id 3 mode ip ring-size 2048 buffer-size 4096 secret yes state down "
+	"memif role client socket /run/x.sock id 3 mode ip ring-size 2048 buffer-size 4096 secret yes offloads on state down "
 check "ip -j -d link show m0: every option in JSON" fields m0 \
 	role=client socket=/run/x.sock id=3 mode=ip ring_size=2048 \
 	buffer_size=4096 secret=true state=down
