@@ -46,6 +46,8 @@ pkgs=(
 	iputils-ping
 	ethtool
 	iperf3
+	# 79-xdp: XDP programs, built with clang in the guest
+	libbpf-dev
 	dpdk
 	dpdk-dev
 	librte-net-memif23

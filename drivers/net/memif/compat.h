@@ -10,6 +10,7 @@
 
 #include <linux/eventfd.h>
 #include <linux/fs.h>
+#include <linux/netdevice.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -52,6 +53,18 @@ static inline void memif_sk_net_as_kernel(struct sock *sk)
 	__netns_tracker_alloc(net, &sk->ns_tracker, false, GFP_KERNEL);
 #else
 	put_net_track(net, &sk->ns_tracker);
+#endif
+}
+
+/* Linux 6.3: a device announces the XDP actions it supports, and a
+ * redirect to one that does not announce ndo_xdp_xmit fails.  Set before
+ * the device is registered.
+ */
+static inline void memif_set_xdp_features(struct net_device *dev, bool on)
+{
+#ifdef MEMIF_HAVE_XDP_FEATURES
+	dev->xdp_features = on ? NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |
+				 NETDEV_XDP_ACT_NDO_XMIT : 0;
 #endif
 }
 

@@ -188,10 +188,12 @@ static void memif_proto_error(struct memif_dev *m, const char *reason)
 	memif_peer_fault(m, reason);
 }
 
-/* Whether to ask the peer for frames with a virtio_net_hdr in front. */
+/* Whether to ask the peer for frames with a virtio_net_hdr in front:
+ * not for an XDP program, which could not make sense of them (xdp.c).
+ */
 static bool memif_want_rx_offloads(const struct memif_dev *m)
 {
-	return m->cfg.offloads;
+	return m->cfg.offloads && !rcu_access_pointer(m->xdp_prog);
 }
 
 /* The server took our INIT: now the region and the interrupt channels.
@@ -740,6 +742,23 @@ void memif_ctrl_forget_net(struct memif_dev *m)
 	mutex_lock(&m->lock);
 	/* Says why, whether connected or not; no retry succeeds now. */
 	memif_disconnect(m, MEMIF_REASON_NET_GONE, true);
+	mutex_unlock(&m->lock);
+}
+
+/**
+ * memif_ctrl_xdp_attached() - a link got its first XDP program
+ * @m: the device
+ *
+ * If the peer sends it frames with offloads, the connection ends and the
+ * next one is made without (a client connects again after
+ * MEMIF_RETRY_INTERVAL).
+ */
+void memif_ctrl_xdp_attached(struct memif_dev *m)
+{
+	mutex_lock(&m->lock);
+	if (m->rx_vnet && m->sock)
+		memif_disconnect(m, "XDP attached: reconnecting without offloads",
+				 true);
 	mutex_unlock(&m->lock);
 }
 

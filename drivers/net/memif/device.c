@@ -102,6 +102,20 @@ static void memif_get_stats64(struct net_device *dev,
 				  &st->rx_errors);
 }
 
+/* Frames must fit in a page while an XDP program is attached (xdp.c). */
+static int memif_change_mtu(struct net_device *dev, int mtu)
+{
+	struct memif_dev *m = netdev_priv(dev);
+
+	if (rtnl_dereference(m->xdp_prog) && mtu > memif_xdp_max_mtu(dev)) {
+		netdev_warn(dev, "MTU %d is too large while an XDP program is attached (at most %u)\n",
+			    mtu, memif_xdp_max_mtu(dev));
+		return -ERANGE;
+	}
+	WRITE_ONCE(dev->mtu, mtu);
+	return 0;
+}
+
 static const struct net_device_ops memif_netdev_ops = {
 	.ndo_uninit		= memif_uninit,
 	.ndo_open		= memif_open,
@@ -112,6 +126,9 @@ static const struct net_device_ops memif_netdev_ops = {
 	.ndo_get_stats64	= memif_get_stats64,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_change_mtu		= memif_change_mtu,
+	.ndo_bpf		= memif_xdp_bpf,
+	.ndo_xdp_xmit		= memif_xdp_xmit,
 };
 
 static void memif_get_drvinfo(struct net_device *dev,
@@ -140,10 +157,16 @@ static const char * const memif_queue_stat_names[] = {
 
 #define MEMIF_QUEUE_STATS ARRAY_SIZE(memif_queue_stat_names)
 
-/* Errors by cause, for the whole link: see struct memif_dev. */
+/* Errors by cause, for the whole link: see struct memif_dev; then XDP's
+ * counters, all queues together: see struct memif_xdp_stats.
+ */
 static const char * const memif_link_stat_names[] = {
 	"handshake_errors", "bad_descriptor_errors", "ring_overflow_errors",
+	"xdp_pass", "xdp_drop", "xdp_tx", "xdp_tx_errors", "xdp_redirect",
+	"xdp_redirect_errors", "xdp_aborted", "xdp_xmit", "xdp_xmit_errors",
 };
+
+#define MEMIF_XDP_STATS 9
 
 #define MEMIF_LINK_STATS ARRAY_SIZE(memif_link_stat_names)
 
@@ -184,15 +207,45 @@ static void memif_put_queue_stats(struct memif_queue *q, u64 **data)
 	*data += MEMIF_QUEUE_STATS;
 }
 
+/* Add @q's XDP counters to @v, in memif_link_stat_names' order. */
+static void memif_add_xdp_stats(struct memif_queue *q, u64 *v)
+{
+	const struct memif_xdp_stats *s = &q->xdp_stats;
+	u64 c[MEMIF_XDP_STATS];
+	unsigned int start, i;
+
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		c[0] = s->pass;
+		c[1] = s->drop;
+		c[2] = s->tx;
+		c[3] = s->tx_errors;
+		c[4] = s->redirect;
+		c[5] = s->redirect_errors;
+		c[6] = s->aborted;
+		c[7] = s->xmit;
+		c[8] = s->xmit_errors;
+	} while (u64_stats_fetch_retry(&s->syncp, start));
+	for (i = 0; i < MEMIF_XDP_STATS; i++)
+		v[i] += c[i];
+}
+
 static void memif_get_ethtool_stats(struct net_device *dev,
 				    struct ethtool_stats *stats, u64 *data)
 {
 	struct memif_dev *m = netdev_priv(dev);
+	u64 xdp[MEMIF_XDP_STATS] = {};
 	unsigned int i;
 
 	*data++ = atomic64_read(&m->handshake_errors);
 	*data++ = atomic64_read(&m->bad_desc_errors);
 	*data++ = atomic64_read(&m->ring_errors);
+	for (i = 0; i < dev->num_rx_queues; i++)
+		memif_add_xdp_stats(&m->rxq[i], xdp);
+	for (i = 0; i < dev->num_tx_queues; i++)
+		memif_add_xdp_stats(&m->txq[i], xdp);
+	memcpy(data, xdp, sizeof(xdp));
+	data += MEMIF_XDP_STATS;
 	for (i = 0; i < dev->num_rx_queues; i++)
 		memif_put_queue_stats(&m->rxq[i], &data);
 	for (i = 0; i < dev->num_tx_queues; i++)
@@ -296,6 +349,7 @@ void memif_device_setup(struct net_device *dev)
 		       sizeof(struct virtio_net_hdr);
 	netif_set_tso_max_size(dev, MEMIF_MAX_FRAME -
 			       sizeof(struct virtio_net_hdr));
+	memif_set_xdp_features(dev, true);
 	eth_hw_addr_random(dev);
 }
 
@@ -312,6 +366,7 @@ void memif_device_set_ip_mode(struct net_device *dev)
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->max_mtu = MEMIF_MAX_FRAME - sizeof(struct virtio_net_hdr);
+	memif_set_xdp_features(dev, false);
 }
 
 /**
@@ -341,14 +396,21 @@ int memif_device_init_queues(struct memif_dev *m)
 		q->timer.function = memif_tx_timer;
 		INIT_WORK(&q->kick_work, memif_tx_kick_work);
 		u64_stats_init(&q->stats.syncp);
+		u64_stats_init(&q->xdp_stats.syncp);
 	}
 	for (i = 0; i < dev->num_rx_queues; i++) {
 		struct memif_queue *q = &m->rxq[i];
+		int err;
 
 		q->mdev = m;
 		q->idx = i;
 		netif_napi_add(dev, &q->napi, memif_rx_poll);
 		u64_stats_init(&q->stats.syncp);
+		err = memif_xdp_init_queue(q);
+		if (err) {
+			memif_device_free_queues(m);
+			return err;
+		}
 	}
 	return 0;
 }
@@ -361,8 +423,11 @@ void memif_device_free_queues(struct memif_dev *m)
 {
 	unsigned int i;
 
-	for (i = 0; i < m->dev->num_rx_queues; i++)
-		__netif_napi_del(&m->rxq[i].napi);
+	for (i = 0; i < m->dev->num_rx_queues; i++) {
+		memif_xdp_free_queue(&m->rxq[i]);
+		if (m->rxq[i].mdev)
+			__netif_napi_del(&m->rxq[i].napi);
+	}
 	synchronize_net();
 	kfree(m->txq);
 	kfree(m->rxq);

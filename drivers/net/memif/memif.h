@@ -18,7 +18,9 @@
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <net/xdp.h>
 
+struct bpf_prog;
 struct eventfd_ctx;
 struct file;
 struct memif_listener;
@@ -110,6 +112,36 @@ struct memif_queue_stats {
 	struct u64_stats_sync syncp;
 };
 
+/**
+ * struct memif_xdp_stats - a queue's XDP counters
+ * @pass: rx: frames the program passed to the stack
+ * @drop: rx: frames it dropped, or too large for it
+ * @tx: rx: frames it sent back (XDP_TX)
+ * @tx_errors: rx: frames it sent back that found no room
+ * @redirect: rx: frames it redirected
+ * @redirect_errors: rx: redirects that failed
+ * @aborted: rx: XDP_ABORTED, and actions we do not know
+ * @xmit: tx: frames redirected to us and sent
+ * @xmit_errors: tx: frames redirected to us that found no room
+ * @syncp: protects the above on 32-bit
+ */
+struct memif_xdp_stats {
+	u64 pass;
+	u64 drop;
+	u64 tx;
+	u64 tx_errors;
+	u64 redirect;
+	u64 redirect_errors;
+	u64 aborted;
+	u64 xmit;
+	u64 xmit_errors;
+	struct u64_stats_sync syncp;
+};
+
+/* What an rx poll that ran an XDP program has to finish. */
+#define MEMIF_XDP_FLUSH	0x1	/* xdp_do_flush() */
+#define MEMIF_XDP_KICK	0x2	/* kick the peer of the XDP_TX ring */
+
 struct memif_dev;
 
 /**
@@ -130,7 +162,9 @@ struct memif_dev;
  * @timer_ns: tx: current poll interval
  * @kick_work: tx: signals the peer (socket sends may sleep)
  * @pfrag: rx: pages for the parts of large frames beyond the skb head
+ * @xdp_rxq: rx: XDP's view of the queue
  * @stats: counters
+ * @xdp_stats: XDP counters
  */
 struct memif_queue {
 	struct memif_dev *mdev;
@@ -148,7 +182,9 @@ struct memif_queue {
 	u64 timer_ns;
 	struct work_struct kick_work;
 	struct page_frag pfrag;
+	struct xdp_rxq_info xdp_rxq;
 	struct memif_queue_stats stats;
+	struct memif_xdp_stats xdp_stats;
 };
 
 /**
@@ -183,6 +219,7 @@ struct memif_queue {
  * @peer_ext: the peer speaks the Linux extension (proto.h)
  * @tx_vnet: frames we send start with a virtio_net_hdr
  * @rx_vnet: frames we receive start with one
+ * @xdp_prog: the XDP program, if any (RCU, changed under RTNL)
  * @fault_reason: set when the data path finds the peer misbehaving: why
  * @info_lock: protects @peer_name, @peer_app, @disc_reason, @shm_visible
  * @shm_visible: @regions and the rings may be read for a report: set once
@@ -227,6 +264,7 @@ struct memif_dev {
 	bool peer_ext;
 	bool tx_vnet;
 	bool rx_vnet;
+	struct bpf_prog __rcu *xdp_prog;
 	const char *fault_reason;
 
 	spinlock_t info_lock;	/* peer names, disc_reason, shm_visible */
@@ -283,6 +321,7 @@ void memif_ctrl_start(struct memif_dev *m);
 void memif_ctrl_stop(struct memif_dev *m);
 void memif_ctrl_forget_net(struct memif_dev *m);
 void memif_ctrl_fault(struct memif_dev *m, const char *reason);
+void memif_ctrl_xdp_attached(struct memif_dev *m);
 
 /* The peer put @n bad descriptors (or a broken chain) on a ring. */
 static inline void memif_fault_desc(struct memif_dev *m, unsigned int n,
@@ -350,12 +389,28 @@ int memif_rx_poll(struct napi_struct *napi, int budget);
 void memif_rx_irq(struct memif_queue *q);
 void memif_rx_start(struct memif_queue *q);
 void memif_rx_stop(struct memif_queue *q);
+int memif_rx_copy_linear(struct memif_queue *q, u8 *dst, u16 slot, u16 n,
+			 u32 total);
+bool memif_rx_deliver(struct memif_queue *q, struct sk_buff *skb);
 
 /* tx.c */
 netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev);
 netdev_features_t memif_tx_features_check(struct sk_buff *skb,
 					  struct net_device *dev,
 					  netdev_features_t features);
+int memif_tx_frame(struct memif_queue *q, const void *data, u32 len);
+void memif_tx_kick(struct memif_queue *q);
+
+/* xdp.c */
+unsigned int memif_xdp_max_mtu(const struct net_device *dev);
+int memif_xdp_rx(struct memif_queue *q, struct bpf_prog *prog, u16 slot,
+		 u16 n, u32 len, unsigned int *state);
+void memif_xdp_rx_done(struct memif_queue *q, unsigned int state);
+int memif_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
+		   u32 flags);
+int memif_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+int memif_xdp_init_queue(struct memif_queue *q);
+void memif_xdp_free_queue(struct memif_queue *q);
 enum hrtimer_restart memif_tx_timer(struct hrtimer *timer);
 void memif_tx_kick_work(struct work_struct *work);
 

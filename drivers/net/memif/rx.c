@@ -109,28 +109,47 @@ static struct sk_buff *memif_rx_alloc(struct memif_queue *q, u32 len)
 	return skb;
 }
 
-/* Copy a chain whose total was @total when measured into @skb, of that
- * length; 0 or -EINVAL.
+/* Copy a chain whose total was @total when measured: to @dst if it is
+ * not NULL, else into @skb, of that length.  0, or -EINVAL when the peer
+ * changed the chain since.
  */
-static int memif_rx_copy(struct memif_queue *q, struct sk_buff *skb,
+static int memif_rx_copy(struct memif_queue *q, u8 *dst, struct sk_buff *skb,
 			 u16 slot, u16 n, u32 total)
 {
 	const u8 *buf;
 	u32 len, off = 0;
 	u16 i;
 
+	if (!dst && !skb->data_len)
+		dst = skb->data;
 	for (i = 0; i < n; i++) {
 		/* Read again: it may have changed since it was measured. */
 		buf = memif_rx_buf(q, (slot + i) & q->mask, &len);
 		if (!buf || len > total - off)
 			return -EINVAL;
-		if (likely(!skb->data_len))
-			memcpy(skb->data + off, buf, len);
+		if (dst)
+			memcpy(dst + off, buf, len);
 		else if (skb_store_bits(skb, off, buf, len))
 			return -EINVAL;
 		off += len;
 	}
 	return off == total ? 0 : -EINVAL;
+}
+
+/**
+ * memif_rx_copy_linear() - copy a frame of an rx ring to a buffer
+ * @q: the rx queue
+ * @dst: where to, @total bytes
+ * @slot: the frame's first slot
+ * @n: the slots it takes
+ * @total: its length, as memif_valid_chain() measured it
+ *
+ * Return: 0, or -EINVAL when the peer changed the chain since.
+ */
+int memif_rx_copy_linear(struct memif_queue *q, u8 *dst, u16 slot, u16 n,
+			 u32 total)
+{
+	return memif_rx_copy(q, dst, NULL, slot, n, total);
 }
 
 /* The protocol of an IP mode frame, from its version nibble. */
@@ -160,8 +179,14 @@ static bool memif_rx_vnet(struct sk_buff *skb)
 	return !virtio_net_hdr_to_skb(skb, &vh, true);
 }
 
-/* Hand a frame to the stack; false if it is not one we can carry. */
-static bool memif_rx_deliver(struct memif_queue *q, struct sk_buff *skb)
+/**
+ * memif_rx_deliver() - hand a received frame to the stack
+ * @q: the rx queue, in its NAPI poll
+ * @skb: the frame, consumed
+ *
+ * Return: false if it is not a frame we can carry (it is dropped).
+ */
+bool memif_rx_deliver(struct memif_queue *q, struct sk_buff *skb)
 {
 	struct net_device *dev = q->mdev->dev;
 	bool vnet = READ_ONCE(q->mdev->rx_vnet);
@@ -252,7 +277,9 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 	struct memif_dev *m = q->mdev;
 	bool server = memif_is_server(m);
 	u64 pkts = 0, bytes = 0, drops = 0, errors = 0;
+	unsigned int xdp_state = 0;
 	u16 start = q->cursor;
+	struct bpf_prog *prog;
 	u32 avail;
 	int done = 0;
 
@@ -269,6 +296,8 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 		avail = 0;
 	}
 
+	rcu_read_lock();
+	prog = rcu_dereference(m->xdp_prog);
 	while (done < budget && avail) {
 		struct sk_buff *skb;
 		u16 n = 0;
@@ -288,12 +317,29 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 			errors++;
 			goto next;
 		}
+		if (prog) {
+			/* Frames with offloads until the next connection. */
+			if (unlikely(READ_ONCE(m->rx_vnet)))
+				len = -ENOMEM;
+			else
+				len = memif_xdp_rx(q, prog, q->cursor, n, len,
+						   &xdp_state) ?: len;
+			if (len == -ENOMEM) {
+				drops++;
+			} else if (len < 0) {
+				errors++;
+			} else {
+				pkts++;
+				bytes += len;
+			}
+			goto next;
+		}
 		skb = memif_rx_alloc(q, len);
 		if (unlikely(!skb)) {
 			drops++;
 			goto next;
 		}
-		if (memif_rx_copy(q, skb, q->cursor, n, len)) {
+		if (memif_rx_copy(q, NULL, skb, q->cursor, n, len)) {
 			kfree_skb(skb);
 			errors++;
 			goto next;
@@ -308,6 +354,9 @@ next:
 		q->cursor += n;
 		avail -= n;
 	}
+	if (xdp_state)
+		memif_xdp_rx_done(q, xdp_state);
+	rcu_read_unlock();
 	if (q->cursor != start)
 		memif_rx_refill(q, start);
 	if (unlikely(errors))

@@ -110,7 +110,13 @@ void memif_tx_kick_work(struct work_struct *work)
 	memif_irq_signal(&q->irq);
 }
 
-static void memif_tx_kick(struct memif_queue *q)
+/**
+ * memif_tx_kick() - tell the peer a tx ring has new frames
+ * @q: the queue, live
+ *
+ * Unless the peer masked its interrupts.  Any context.
+ */
+void memif_tx_kick(struct memif_queue *q)
 {
 	/* Order the index store before reading the peer's mask flag; the
 	 * peer clears the flag and then re-reads the index (memif-protocol
@@ -131,13 +137,15 @@ static void memif_tx_kick(struct memif_queue *q)
  * struct memif_tx_src - a frame to send
  * @hdr: first, @hlen bytes of a header (a virtio_net_hdr), or nothing
  * @hlen: its length
- * @skb: then the frame
+ * @skb: then the frame, from an skb
+ * @data: or from a buffer (XDP)
  * @len: the frame's length, the header's not included
  */
 struct memif_tx_src {
 	const void *hdr;
 	u32 hlen;
 	const struct sk_buff *skb;
+	const void *data;
 	u32 len;
 };
 
@@ -153,8 +161,12 @@ static void memif_tx_fill(u8 *buf, const struct memif_tx_src *src, u32 off,
 		off += n;
 		chunk -= n;
 	}
-	if (chunk)
+	if (!chunk)
+		return;
+	if (src->skb)
 		skb_copy_bits(src->skb, off - src->hlen, buf, chunk);
+	else
+		memcpy(buf, src->data + off - src->hlen, chunk);
 }
 
 /* Copy @src into the ring from our cursor on, using at most @free slots.
@@ -204,6 +216,50 @@ static void memif_tx_publish(struct memif_queue *q)
 		smp_store_release(&q->ring->tail, q->cursor);
 	else				/* Pairs with the server's acquire. */
 		smp_store_release(&q->ring->head, q->cursor);
+}
+
+/**
+ * memif_tx_frame() - send a frame from a buffer (XDP)
+ * @q: the tx queue; its netdev queue locked by the caller
+ * @data: the frame
+ * @len: its length
+ *
+ * The caller kicks the peer once it is done.
+ *
+ * Return: 0 when sent, -ENETDOWN while disconnected, -ENOSPC when the ring
+ * has no room, -EINVAL when the peer broke the ring (a fault is reported).
+ */
+int memif_tx_frame(struct memif_queue *q, const void *data, u32 len)
+{
+	struct memif_dev *m = q->mdev;
+	struct virtio_net_hdr vh = { .gso_type = VIRTIO_NET_HDR_GSO_NONE };
+	struct memif_tx_src src = { .hdr = &vh, .data = data, .len = len };
+	u32 free;
+	int n;
+
+	/* Pairs with the release in memif_datapath_start(). */
+	if (unlikely(!smp_load_acquire(&m->live) || q->idx >= READ_ONCE(m->n_tx)))
+		return -ENETDOWN;
+	if (READ_ONCE(m->tx_vnet))
+		src.hlen = sizeof(vh);
+	free = memif_tx_free(q);
+	if (unlikely(free == U32_MAX)) {
+		memif_fault_ring(m, "index out of range on a tx ring");
+		return -EINVAL;
+	}
+	n = memif_tx_copy(q, &src, free);
+	if (unlikely(n < 0)) {
+		memif_fault_desc(m, 1, "bad descriptor on a tx ring");
+		return -EINVAL;
+	}
+	if (!n) {
+		memif_stats_add(&q->stats, 0, 0, 1, 0);
+		return -ENOSPC;
+	}
+	q->cursor += n;
+	memif_tx_publish(q);
+	memif_stats_add(&q->stats, 1, len, 0, 0);
+	return 0;
 }
 
 /**

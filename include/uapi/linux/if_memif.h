@@ -70,7 +70,9 @@
  * handshake, in bytes every other implementation leaves zero, to put a
  * struct virtio_net_hdr (<linux/virtio_net.h>, little-endian, 10 bytes) in
  * front of every frame, as tun and vhost do.  Each end asks for it for
- * the frames it receives.  Frames sent
+ * the frames it receives, unless an XDP program is attached to it (a
+ * program could make nothing of them: attaching the first one to a link
+ * that receives offloads reconnects it without).  Frames sent
  * with the header leave TCP checksums and segmentation to the receiver:
  * a link sends TSO super-frames of up to 64 KiB (chained over as many
  * buffers as they take), which the receiver hands to its stack whole, so
