@@ -434,8 +434,15 @@ testpmd_start() {
 	log "starting: dpdk-testpmd ${eal[*]} -- ${app[*]}"
 	# stdbuf: testpmd's stdout is a file; make it line buffered so that
 	# "Press enter to exit" and command output show up in the log at once.
-	bg_start "$name" "$((timeout * ${MEMIF_TIMEOUT_SCALE:-1}))" stdbuf -oL -eL \
+	bg_start "$name" "$(scaled "$timeout")" stdbuf -oL -eL \
 		dpdk-testpmd "${eal[@]}" -- "${app[@]}"
+}
+
+# scaled SECONDS: SECONDS times MEMIF_TIMEOUT_SCALE (1; make check-debug
+# sets 4): how long to wait for a program to start or to finish a job,
+# which a debug kernel runs several times slower.
+scaled() {
+	echo "$(($1 * ${MEMIF_TIMEOUT_SCALE:-1}))"
 }
 
 # testpmd_wait_ready NAME TIMEOUT: wait until testpmd forwards (or shows
@@ -446,7 +453,7 @@ testpmd_wait_ready() {
 	# A debug kernel (make check-debug) runs testpmd's start-up, which
 	# loads all of DPDK's libraries, several times slower.
 	wait_for "grep -Eq '$re' '$(bg_log "$1")' || ! bg_running '$1'" \
-		"$(($2 * ${MEMIF_TIMEOUT_SCALE:-1}))" &&
+		"$(scaled "$2")" &&
 		bg_running "$1" && grep -Eq "$re" "$(bg_log "$1")"
 }
 

@@ -56,7 +56,7 @@ tcp_sha_check() {
 	local port=5201 got want
 	head -c "$bytes" /dev/urandom > "$data"
 	want=$(sha256sum < "$data" | cut -d' ' -f1)
-	in_ns "$srv_ns" timeout 60 python3 -c '
+	in_ns "$srv_ns" timeout "$(scaled 60)" python3 -c '
 import hashlib, socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(1)
@@ -67,8 +67,9 @@ while True:
     h.update(b)
 print(h.hexdigest())' "$port" > "$TEST_TMPDIR/sha.out" &
 	local pid=$!
-	wait_for "in_ns $srv_ns ss -ltn | grep -q :$port" 10 || return 1
-	in_ns "$cli_ns" timeout 60 python3 -c '
+	wait_for "in_ns $srv_ns ss -ltn | grep -q :$port" "$(scaled 10)" ||
+		return 1
+	in_ns "$cli_ns" timeout "$(scaled 60)" python3 -c '
 import socket, sys
 c = socket.create_connection((sys.argv[1], int(sys.argv[2])))
 c.sendall(open(sys.argv[3], "rb").read()); c.close()' "$ip" "$port" "$data" || return 1
@@ -83,8 +84,10 @@ iperf3_run() {
 	local srv_ns=$1 ip=$2 cli_ns=$3 out rc=0
 	shift 3
 	in_ns "$srv_ns" iperf3 -s -1 -D -I "$TEST_TMPDIR/iperf3.pid" || return 1
-	wait_for "in_ns $srv_ns ss -ltn | grep -q :5201" 10 || return 1
-	out=$(in_ns "$cli_ns" timeout 60 iperf3 -c "$ip" -J "$@") || rc=$?
+	wait_for "in_ns $srv_ns ss -ltn | grep -q :5201" "$(scaled 10)" ||
+		return 1
+	out=$(in_ns "$cli_ns" timeout "$(scaled 60)" iperf3 -c "$ip" -J "$@") ||
+		rc=$?
 	[ -s "$TEST_TMPDIR/iperf3.pid" ] && kill "$(cat "$TEST_TMPDIR/iperf3.pid")" 2>/dev/null
 	[ "$rc" = 0 ] || { printf '%s\n' "$out" | tail -5 | log_file -; return 1; }
 	printf '%s\n' "$out" | jq -r '"iperf3 \(.start.test_start.protocol) \(if .start.test_start.reverse == 1 then "reverse" else "forward" end): \(.end.sum_received.bits_per_second / 1e6 | floor) Mbit/s, \(.end.sum_sent.retransmits // 0) retransmits"' | log_file -
