@@ -18,7 +18,11 @@
 #  - an interrupt storm (eventfd written in a tight loop for 5 s): NAPI
 #    keeps the guest responsive and pings still pass meanwhile;
 #  - buffers never given back: transmission stalls (ping replies stop),
-#    the link stays connected, and taking it down is not delayed.
+#    the link stays connected, and taking it down is not delayed;
+#  - offloads taken (memif.ko's extension) and frames sent with broken
+#    virtio_net_hdrs: the frames are the peer's business, as a bad IP
+#    header would be: each is dropped (rx_dropped) or left to the stack,
+#    which checks such headers as it does tun's.
 #
 # After each one a correct memif_evil connects and the link carries a ping.
 #
@@ -51,6 +55,7 @@ scenarios=(
 	"d-punch|B|U||"
 	"d-storm|B|U||"
 	"d-no-return|B|U||"
+	"d-vnet|B|U||"
 )
 
 # use_role client|server: memif_evil's role, and the kernel link it faces.
@@ -100,7 +105,8 @@ faulted() {
 # survived SCENARIO: the link stays up; see the header for each.
 # shellcheck disable=SC2016	# wait_for evaluates its command
 survived() {
-	local sc=$1 rc=0 out t0 t1
+	local sc=$1 rc=0 out t0 t1 d0
+	d0=$(rx_dropped)
 	kmsg_mark
 	start_bad "$sc" || return 1
 	case $sc in
@@ -128,6 +134,13 @@ survived() {
 		[ "${BASH_REMATCH[1]:-8}" -lt 8 ] ||
 			{ echo "all 8 pings answered, with 4 buffers"; rc=1; }
 		;;
+	d-vnet)
+		wait_for 'in_bad_log "vnet: sent 9"' 5 0.05 ||
+			{ echo "memif_evil: $(bad_log)"; rc=1; }
+		# Five headers no receiver could take, and the short frame.
+		wait_for '[ "$(rx_dropped)" -ge $((d0 + 6)) ]' 5 0.1 ||
+			{ echo "rx_dropped $d0 -> $(rx_dropped)"; rc=1; }
+		;;
 	esac
 	link_info
 	[ "$L_STATE" = connected ] || { echo "state $L_STATE, $L_REASON"; rc=1; }
@@ -139,6 +152,11 @@ survived() {
 	bad_stop
 	wait_for "has_carrier 0" 5 0.05 || { echo "carrier stayed"; rc=1; }
 	return "$rc"
+}
+
+# rx_dropped: the kernel link's.
+rx_dropped() {
+	cat "/sys/class/net/$EV_DEV/statistics/rx_dropped"
 }
 
 n=0

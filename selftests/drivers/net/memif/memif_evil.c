@@ -58,6 +58,14 @@ enum {
 	T_CONNECTED, T_DISCONNECT,
 };
 
+/* The Linux extension (memif.ko's proto.h): magic and features in the
+ * last 8 bytes of HELLO, INIT and CONNECTED; frames then start with a
+ * struct virtio_net_hdr.
+ */
+#define EXT_OFFSET	120
+#define EXT_MAGIC	0x6c4d6946u
+#define EXT_VNET_HDR	0x1
+
 #define RING_FLAG_C2S	0x1
 #define DESC_NEXT	0x1
 #define RING_MASK_INT	0x1
@@ -238,6 +246,7 @@ static const struct scenario scenarios[] = {
 	{ "d-punch", 'B', P_DATA, "punch a hole over the whole region" },
 	{ "d-storm", 'B', P_DATA, "write the interrupt eventfd in a tight loop" },
 	{ "d-no-return", 'B', P_DATA, "never give buffers back" },
+	{ "d-vnet", 'B', P_DATA, "take offloads, send frames with broken virtio_net_hdrs" },
 };
 
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -656,6 +665,50 @@ static void serve(double s, int keep)
 
 /* --- the data path scenarios ---------------------------------------------- */
 
+/* Say we speak the Linux extension, with @features. */
+static void put_ext(struct msg *m, uint32_t features)
+{
+	uint32_t ext[2] = { EXT_MAGIC, features };
+
+	memcpy((uint8_t *)m + EXT_OFFSET, ext, sizeof(ext));
+}
+
+/* Frames for d-vnet: a 60-byte Ethernet/IPv4/TCP frame behind a
+ * virtio_net_hdr that is wrong in one way each (little-endian fields:
+ * flags, gso_type, hdr_len, gso_size, csum_start, csum_offset).
+ */
+static void send_bad_vnet(void)
+{
+	static const uint8_t hdrs[][10] = {
+		{ 0, 1, 0, 0, 0, 0, 0, 0, 0, 0 },	/* TSO, gso_size 0 */
+		{ 1, 0, 0, 0, 0, 0, 0xf0, 0xff, 16, 0 },	/* csum_start far */
+		{ 1, 0, 0, 0, 0, 0, 34, 0, 0xfe, 0xff },	/* csum_offset far */
+		{ 0, 0x42, 0, 0, 0, 0, 0, 0, 0, 0 },	/* unknown gso_type */
+		{ 1, 3, 0, 0, 8, 0, 34, 0, 6, 0 },	/* UFO on TCP */
+		{ 1, 4, 0, 0, 1, 0, 34, 0, 16, 0 },	/* TSO6 on IPv4 */
+		{ 0, 1, 0xff, 0xff, 1, 0, 0, 0, 0, 0 },	/* TSO, no csum info */
+		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	};
+	uint8_t f[10 + 60] = {};
+	unsigned int i, sent = 0;
+
+	for (i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++) {
+		memcpy(f, hdrs[i], 10);
+		memset(f + 10, 0xff, 6);		/* broadcast */
+		memcpy(f + 16, my_mac, 6);
+		f[22] = 0x08;				/* IPv4 */
+		f[24] = 0x45;
+		f[27] = 46;				/* total length */
+		f[32] = 64;
+		f[33] = 6;				/* TCP */
+		f[56] = 0x50;				/* data offset */
+		sent += tx_frame(f, sizeof(f));
+	}
+	sent += tx_frame(f, 6);			/* shorter than the header */
+	printf("vnet: sent %u\n", sent);
+	fflush(stdout);
+}
+
 /* Publish one frame-looking slot on our tx ring, its descriptor as given. */
 static void publish_bad(uint32_t len, uint32_t off, uint16_t region,
 			uint16_t flags)
@@ -761,6 +814,8 @@ static void data_scenario(void)
 	} else if (is("d-no-return")) {
 		/* Answer what comes, keep the buffers. */
 		serve(secs, 1);
+	} else if (is("d-vnet")) {
+		send_bad_vnet();
 	} else {
 		die("scenario %s is not for the data path", o.sc);
 	}
@@ -879,6 +934,8 @@ static void run_client(void)
 		secret = "not the secret";
 	else if (is("mode-ip"))
 		init.init.mode = 1;
+	else if (is("d-vnet"))
+		put_ext(&init, 0);
 	strncpy((char *)init.init.secret, secret, SECRET_LEN - 1);
 
 	if (is("init-empty")) {
@@ -1026,6 +1083,8 @@ static void send_hello(void)
 		m.hello.max_s2c_ring = 0xffff;
 	} else if (is("d-no-return")) {
 		m.hello.max_log2_ring_size = 2;
+	} else if (is("d-vnet")) {
+		put_ext(&m, EXT_VNET_HDR);
 	}
 	if (is("hello-empty")) {
 		send_raw(&m, 0, NULL, 0);
@@ -1175,6 +1234,8 @@ static void run_server(void)
 	}
 	m = (struct msg){ .type = T_CONNECTED };
 	snprintf((char *)m.connect.if_name, NAME_LEN, "evil");
+	if (is("d-vnet"))
+		put_ext(&m, 0);
 	send_msg(&m, -1);
 	if (is("connected-twice")) {
 		send_msg(&m, -1);
