@@ -3,7 +3,8 @@
 #
 # Kernel to kernel: a memif server (master) in netns a and a client
 # (slave) in netns b on one socket: ping, iperf3 both ways, SHA-256 end to
-# end; offloads (a virtio_net_hdr on every frame: TSO super-frames and
+# end, also with NAPI in threads and with busy-polling sockets; offloads
+# (a virtio_net_hdr on every frame: TSO super-frames and
 # partial checksums cross whole) both ways, and none when either end
 # turns them off; MTU 9000 over chained 2048-byte buffers; two queues
 # each way.  The socket file exists while the server is up and is gone
@@ -36,6 +37,18 @@ unpair() {
 	ip -n b link del dev s0 2>/dev/null
 }
 
+# threaded 0|1: both links' NAPI in kernel threads, or in softirq.
+threaded() {
+	ns_exec a sh -c "echo $1 > /sys/class/net/m0/threaded" &&
+		ns_exec b sh -c "echo $1 > /sys/class/net/s0/threaded"
+}
+
+# busy_poll US: sockets busy-poll the NAPI context their packets came
+# from (global sysctls).
+busy_poll() {
+	sysctl -qw net.core.busy_read="$1" net.core.busy_poll="$1"
+}
+
 # offloads NS DEV: "tx,rx" of memifctl show's run_offloads_*, each
 # true or false.
 offloads() {
@@ -49,7 +62,7 @@ avg_rx_frame() {
 		jq '.[0].stats64.rx | if .packets > 0 then (.bytes / .packets | floor) else 0 end'
 }
 
-ktap_plan 29
+ktap_plan 35
 
 memif_load
 ns_create a b
@@ -65,6 +78,14 @@ check "iperf3 TCP b -> a" iperf3_run a 10.9.0.1 b -t 3
 check "iperf3 TCP a -> b" iperf3_run a 10.9.0.1 b -t 3 -R
 check "8 MB over TCP, SHA-256 intact" tcp_sha_check a 10.9.0.1 b 8000000
 check "no errors on either side" no_errors a m0 b s0
+check "threaded NAPI at both ends" threaded 1
+check "threaded NAPI: 8 MB, SHA-256 intact" tcp_sha_check a 10.9.0.1 b 8000000
+check "back to NAPI in softirq" threaded 0
+check "sockets busy-polling the links' NAPI (50 us)" busy_poll 50
+check "busy polling: ping" \
+	sh -c "ip netns exec b ping -c 20 -i 0.02 -W 2 -q 10.9.0.1 >/dev/null"
+check "busy polling: 8 MB, SHA-256 intact" tcp_sha_check a 10.9.0.1 b 8000000
+busy_poll 0
 check "offloads both ways" \
 	test "$(offloads a m0)/$(offloads b s0)" = true,true/true,true
 check "TSO super-frames crossed: frames larger than the MTU" \
