@@ -24,7 +24,9 @@
 #
 # Paths: memif-server (the kernel is the memif server, testpmd the
 # client), memif-client (the reverse), tap (testpmd's net_tap), vhost-net
-# (testpmd's virtio_user on /dev/vhost-net), memif and veth (k2k).
+# (testpmd's virtio_user on /dev/vhost-net), memif and veth (k2k);
+# memif-server-xdp and memif-client-xdp (d2k only): the same with an XDP
+# program that drops every frame, the bound of memif's rx path.
 #
 # Environment: MEMIF_BENCH_MODE (a name for the mode, tcg), _SECONDS (5,
 # per window), _REPS (3 windows per figure), _ONLY (an ERE on
@@ -121,7 +123,7 @@ pmd_start() {
 
 # vdev_of PATH: testpmd's --vdev for PATH.
 vdev_of() {
-	case "$1" in
+	case "${1%-xdp}" in
 	memif-server)
 		echo "net_memif0,role=client,id=0,socket=$SOCK,socket-abstract=no,mac=$DMAC" ;;
 	memif-client)
@@ -150,12 +152,12 @@ path_up() {
 	shift 2
 	dev=$(dev_of "$path")
 	rm -f "$SOCK"
-	if [ "$path" = memif-server ]; then
+	if [ "${path%-xdp}" = memif-server ]; then
 		memifctl add "$dev" role server socket "$SOCK" id 0 || return 1
 		ip link set dev "$dev" address "$KMAC" up || return 1
 	fi
 	pmd_start "$name" "$(vdev_of "$path")" "$@" || return 1
-	if [ "$path" = memif-client ]; then
+	if [ "${path%-xdp}" = memif-client ]; then
 		memifctl add "$dev" role client socket "$SOCK" id 0 || return 1
 	fi
 	wait_for "[ -d /sys/class/net/$dev ]" 20 || return 1
@@ -164,7 +166,10 @@ path_up() {
 	fi
 	ip addr add 10.9.0.2/24 dev "$dev" &&
 		ip link set dev "$dev" up || return 1
-	wait_carrier - "$dev" 1 20
+	wait_carrier - "$dev" 1 20 || return 1
+	if [ "${path%-xdp}" != "$path" ]; then
+		ip link set dev "$dev" xdpdrv obj "$XDP_OBJ" sec xdp_drop_all
+	fi
 }
 
 path_down() {
@@ -408,6 +413,11 @@ modprobe tun
 modprobe vhost_net
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 bg_start sink 7200 "$SINK" 9
+XDP_OBJ=$TEST_TMPDIR/xdp.o
+clang -O2 -target bpf -I"/usr/include/$(gcc -dumpmachine)" -c \
+	"$REPO_ROOT/selftests/drivers/net/memif/xdp_memif.c" -o "$XDP_OBJ" ||
+	log "clang failed: no XDP figures"
+
 # The first testpmd reads DPDK's libraries over 9p: under -icount that
 # took minutes of guest time.  Do it once, outside any figure.
 timeout 900 dpdk-testpmd --no-huge --no-pci -m 64 --file-prefix=warm \
@@ -418,6 +428,9 @@ for size in 64 1500; do
 	for path in memif-server memif-client tap vhost-net; do
 		wanted d2k "$path" "$size" && d2k "$path" "$size"
 		wanted k2d "$path" "$size" && k2d "$path" "$size"
+	done
+	for path in memif-server-xdp memif-client-xdp; do
+		wanted d2k "$path" "$size" && d2k "$path" "$size"
 	done
 done
 for kind in memif veth; do

@@ -17,7 +17,8 @@ import json
 import statistics
 import sys
 
-PATHS = ["memif-server", "memif-client", "tap", "vhost-net"]
+PATHS = ["memif-server", "memif-client", "tap", "vhost-net",
+         "memif-server-xdp", "memif-client-xdp"]
 
 
 def load(files):
@@ -97,14 +98,14 @@ def table(figs, mode):
     if not rows:
         return lines
     lines.append("== %s ==" % mode)
-    lines.append("%-7s %-13s %-6s %14s %14s %14s %14s %10s" % (
+    lines.append("%-7s %-16s %-6s %14s %14s %14s %14s %10s" % (
         "group", "path", "size", "median", "min", "max",
         "deliv./sent", "instr/unit"))
     for k in rows:
         f = figs[k]
         unit = "bps" if k[3] in ("tcp1", "tcp4") or k[1] == "queues" else "pps"
         cost = ("%.0f" % f["cost"]) if f["cost"] is not None and mode == "icount" else "-"
-        lines.append("%-7s %-13s %-6s %14s %14s %14s %14s %10s" % (
+        lines.append("%-7s %-16s %-6s %14s %14s %14s %14s %10s" % (
             k[1], k[2], k[3], fmt_rate(f["median"], unit),
             fmt_rate(f["min"], unit), fmt_rate(f["max"], unit),
             fmt_rate(f["extra"], "pps") if f["extra"] is not None else "-", cost))
@@ -128,6 +129,12 @@ def targets(figs, mode):
                 if m is not None and others:
                     out.append(("%s %s B: %s / best of tap, vhost-net" % (group, size, p),
                                 m / max(others), aim))
+    # XDP_DROP: how far the rx path is from its own bound.
+    for size in ("64", "1500"):
+        for p in ("memif-server", "memif-client"):
+            m, x = med(figs, mode, "d2k", p, size), med(figs, mode, "d2k", p + "-xdp", size)
+            if m is not None and x:
+                out.append(("d2k %s B: %s / its XDP_DROP rate" % (size, p), m / x, None))
     for test in ("tcp1", "tcp4"):
         m, v = med(figs, mode, "k2k", "memif", test), med(figs, mode, "k2k", "veth", test)
         if m is not None and v:
@@ -150,22 +157,24 @@ def plot(figs, modes, png):
     fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.2),
                              squeeze=False)
     colors = {"memif-server": "#1f77b4", "memif-client": "#6baed6",
-              "tap": "#ff7f0e", "vhost-net": "#2ca02c"}
+              "tap": "#ff7f0e", "vhost-net": "#2ca02c",
+              "memif-server-xdp": "#9467bd", "memif-client-xdp": "#c5b0d5"}
     for ax, (mode, group) in zip(axes[0], panels):
-        width = 0.2
+        width = 0.13
         for i, p in enumerate(PATHS):
             xs, ys, lo, hi = [], [], [], []
             for j, size in enumerate(("64", "1500")):
                 f = figs.get((mode, group, p, size))
                 if not f:
                     continue
-                xs.append(j + (i - 1.5) * width)
+                xs.append(j + (i - (len(PATHS) - 1) / 2) * width)
                 ys.append(f["median"] / 1e3)
                 lo.append((f["median"] - f["min"]) / 1e3)
                 hi.append((f["max"] - f["median"]) / 1e3)
             if xs:
+                label = p.replace("-xdp", " XDP_DROP")
                 ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2,
-                       label=p, color=colors[p])
+                       label=label, color=colors[p])
         ax.set_xticks([0, 1])
         ax.set_xticklabels(["64 B", "1500 B"])
         ax.set_ylabel("kpps (median, min-max)")

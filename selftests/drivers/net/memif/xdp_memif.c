@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XDP programs of 79-xdp.sh, one per section, built with clang in the
- * guest (-target bpf):
+ * XDP programs of 79-xdp.sh (and make bench), one per section, built
+ * with clang in the guest (-target bpf):
  *
  *   xdp_pass      every frame to the stack
  *   xdp_drop      drops ICMP echo requests, passes the rest (ARP)
+ *   xdp_drop_all  drops every frame (make bench: the rx path's bound)
  *   xdp_tx        answers ICMP echo requests itself: swaps the addresses,
  *                 makes it a reply and sends it back (XDP_TX)
  *   xdp_redirect  every frame to the device with ifindex REDIRECT_IFINDEX
@@ -68,6 +69,12 @@ int xdp_drop_prog(struct xdp_md *ctx)
 	struct iphdr *ip;
 
 	return echo_request(ctx, &eth, &ip) ? XDP_DROP : XDP_PASS;
+}
+
+SEC("xdp_drop_all")
+int xdp_drop_all_prog(struct xdp_md *ctx)
+{
+	return XDP_DROP;
 }
 
 SEC("xdp_tx")
