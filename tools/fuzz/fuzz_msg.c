@@ -38,6 +38,27 @@ struct server {
 	u16 n_rx;
 };
 
+/* As ctrl.c reads the Linux extension of HELLO, INIT and CONNECTED: the
+ * magic decides, the features are taken as they are, and what
+ * memif_ext_put() writes reads back the same.
+ */
+static void check_ext(const struct memif_msg *msg)
+{
+	const u8 *raw = (const u8 *)msg + MEMIF_EXT_OFFSET;
+	struct memif_msg copy = *msg;
+	u32 magic, features, f;
+	bool has;
+
+	memcpy(&magic, raw, sizeof(magic));
+	memcpy(&f, raw + sizeof(magic), sizeof(f));
+	has = memif_ext_get(msg, &features);
+	PROPERTY(has == (magic == MEMIF_EXT_MAGIC));
+	PROPERTY(features == (has ? f : 0));
+	memif_ext_put(&copy, features ^ 1);
+	PROPERTY(memif_ext_get(&copy, &f) && f == (features ^ 1));
+	PROPERTY(!memcmp(&copy, msg, MEMIF_EXT_OFFSET));
+}
+
 static void server_reset(struct server *s)
 {
 	while (s->n_regions)
@@ -131,6 +152,7 @@ static const char *server_msg(struct server *s, const struct link_cfg *l,
 		PROPERTY(msg->init.mode == l->mode);
 		PROPERTY(!l->secret || msg->init.secret[0]);
 		check_copy_name(msg->init.name, sizeof(msg->init.name));
+		check_ext(msg);
 		s->inited = true;
 		return NULL;
 	}
@@ -201,6 +223,7 @@ static const char *client_msg(bool *helloed, const struct link_cfg *l,
 		if (*helloed)
 			return "unexpected HELLO";
 		reason = client_hello(l, &msg->hello);
+		check_ext(msg);
 		*helloed = !reason;
 		return reason;
 	case MEMIF_MSG_ACK:
@@ -210,6 +233,7 @@ static const char *client_msg(bool *helloed, const struct link_cfg *l,
 			return "unexpected CONNECTED";
 		check_copy_name(msg->connect.if_name,
 				sizeof(msg->connect.if_name));
+		check_ext(msg);
 		return "connected";
 	case MEMIF_MSG_DISCONNECT:
 		check_copy_name(msg->disconnect.string,
