@@ -374,8 +374,12 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 drop:
 	memif_stats_add(&q->stats, 0, 0, 1, 0);
 	dev_kfree_skb_any(skb);
-	/* Pairs with the release in memif_datapath_start(): ring is set. */
-	if (smp_load_acquire(&m->live) && !netdev_xmit_more())
+	/* Pairs with the release in memif_datapath_start(): ring is set,
+	 * unless this queue's ring is not in use (a frame left in its qdisc
+	 * from a connection with more rings).
+	 */
+	if (smp_load_acquire(&m->live) && qid < READ_ONCE(m->n_tx) &&
+	    !netdev_xmit_more())
 		memif_tx_kick(q);
 	return NETDEV_TX_OK;
 }
