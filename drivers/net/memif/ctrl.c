@@ -70,6 +70,8 @@ static void memif_datapath_start(struct memif_dev *m)
 	WRITE_ONCE(m->fault_reason, NULL);
 	for (i = 0; i < m->n_rx; i++)
 		memif_rx_start(&m->rxq[i]);
+	for (i = 0; i < m->n_tx; i++)
+		memif_tx_start(&m->txq[i]);
 	for (i = 0; i < m->n_tx && memif_is_server(m); i++)
 		/* Nothing sent yet; pairs with the client's acquire of tail. */
 		smp_store_release(&m->txq[i].ring->tail, 0);

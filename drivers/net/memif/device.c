@@ -392,6 +392,8 @@ int memif_device_init_queues(struct memif_dev *m)
 
 		q->mdev = m;
 		q->idx = i;
+		/* Never 0: ndo_features_check divides by it (tx.c). */
+		q->bsize = m->cfg.buffer_size;
 		hrtimer_init(&q->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 		q->timer.function = memif_tx_timer;
 		INIT_WORK(&q->kick_work, memif_tx_kick_work);

@@ -161,6 +161,8 @@ struct memif_dev;
  * @timer: tx: polls for room while the queue is stopped
  * @timer_ns: tx: current poll interval
  * @kick_work: tx: signals the peer (socket sends may sleep)
+ * @bsize: tx: bytes per buffer of the ring (a client's own; a server's
+ *	guess at the client's, see memif_tx_start())
  * @pfrag: rx: pages for the parts of large frames beyond the skb head
  * @xdp_rxq: rx: XDP's view of the queue
  * @stats: counters
@@ -181,6 +183,7 @@ struct memif_queue {
 	struct hrtimer timer;
 	u64 timer_ns;
 	struct work_struct kick_work;
+	u32 bsize;
 	struct page_frag pfrag;
 	struct xdp_rxq_info xdp_rxq;
 	struct memif_queue_stats stats;
@@ -399,6 +402,7 @@ netdev_features_t memif_tx_features_check(struct sk_buff *skb,
 					  struct net_device *dev,
 					  netdev_features_t features);
 int memif_tx_frame(struct memif_queue *q, const void *data, u32 len);
+void memif_tx_start(struct memif_queue *q);
 void memif_tx_kick(struct memif_queue *q);
 
 /* xdp.c */

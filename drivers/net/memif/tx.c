@@ -33,13 +33,35 @@ static u32 memif_tx_max_frame(const struct memif_queue *q)
 	return READ_ONCE(m->dev->mtu) + m->dev->hard_header_len + VLAN_HLEN;
 }
 
+/**
+ * memif_tx_start() - ready a tx ring of a new connection
+ * @q: the queue, its ring placed
+ *
+ * A server fills the client's buffers, whose size it only learns from
+ * the empty descriptors the client offers: the first one's length is
+ * taken as the size of all, for the room a frame needs (what it finds on
+ * each descriptor is checked as it is used).
+ */
+void memif_tx_start(struct memif_queue *q)
+{
+	const struct memif_dev *m = q->mdev;
+	u32 len;
+
+	if (!memif_is_server(m)) {
+		q->bsize = m->cfg.buffer_size;
+		return;
+	}
+	len = READ_ONCE(q->ring->desc[0].length);
+	q->bsize = clamp_t(u32, len, MEMIF_BUFFER_SIZE_MIN,
+			   MEMIF_BUFFER_SIZE_MAX);
+}
+
 /* Slots the largest frame takes, or the whole ring if that is less:
  * larger frames are dropped, they never wait for room.
  */
 static u32 memif_tx_max_slots(const struct memif_queue *q)
 {
-	return min_t(u32, DIV_ROUND_UP(memif_tx_max_frame(q),
-				       q->mdev->cfg.buffer_size),
+	return min_t(u32, DIV_ROUND_UP(memif_tx_max_frame(q), q->bsize),
 		     (u32)q->mask + 1);
 }
 
@@ -288,7 +310,8 @@ netdev_features_t memif_tx_features_check(struct sk_buff *skb,
 	    (skb->len + sizeof(struct virtio_net_hdr) > MEMIF_MAX_FRAME ||
 	     (qid < READ_ONCE(m->n_tx) &&
 	      DIV_ROUND_UP(skb->len + sizeof(struct virtio_net_hdr),
-			   m->cfg.buffer_size) > (u32)m->txq[qid].mask + 1)))
+			   READ_ONCE(m->txq[qid].bsize)) >
+	      (u32)m->txq[qid].mask + 1)))
 		return features & ~NETIF_F_GSO_MASK;
 	return features;
 }
