@@ -424,7 +424,13 @@ static const char *memif_server_add_ring(struct memif_dev *m,
 	reason = memif_ring_server_place(m, q, ar);
 	if (reason)
 		return reason;
-	if (memif_irq_attach(&q->irq, file, q, c2s)) {
+	switch (memif_irq_attach(&q->irq, file, q, c2s)) {
+	case 0:
+		break;
+	case -EBUSY:
+		q->ring = NULL;
+		return "ring interrupt fd already in use";
+	default:
 		q->ring = NULL;
 		return "ring interrupt fd is not an eventfd";
 	}

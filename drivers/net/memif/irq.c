@@ -136,8 +136,9 @@ static void memif_irq_queue_proc(struct file *file, wait_queue_head_t *wqh,
  * @q: the queue
  * @rx: whether the client signals it (a C2S ring) and we must listen
  *
- * Return: 0, or -EINVAL if @file is neither an eventfd nor an AF_UNIX
- * datagram or seqpacket socket.
+ * Return: 0, -EINVAL if @file is neither an eventfd nor an AF_UNIX
+ * datagram or seqpacket socket, -EBUSY for a socket somebody (another
+ * ring of ours, say) already takes the callbacks of.
  */
 int memif_irq_attach(struct memif_irq *irq, struct file *file,
 		     struct memif_queue *q, bool rx)
@@ -160,9 +161,11 @@ int memif_irq_attach(struct memif_irq *irq, struct file *file,
 	if (!sock || sock->sk->sk_family != AF_UNIX ||
 	    (sock->type != SOCK_SEQPACKET && sock->type != SOCK_DGRAM))
 		return -EINVAL;
+	if (memif_socket_hook(sock, rx ? q : NULL, memif_irq_event,
+			      &irq->saved))
+		return -EBUSY;
 	irq->sock = sock;
 	irq->file = get_file(file);
-	memif_socket_hook(sock, rx ? q : NULL, memif_irq_event, &irq->saved);
 	return 0;
 }
 

@@ -344,8 +344,8 @@ static inline void memif_fault_ring(struct memif_dev *m, const char *reason)
 /* socket.c */
 struct socket *memif_socket_connect(struct net *net, const char *path,
 				    struct memif_dev *owner);
-void memif_socket_hook(struct socket *sock, void *owner,
-		       void (*cb)(struct sock *sk), struct memif_sk_saved *saved);
+int memif_socket_hook(struct socket *sock, void *owner,
+		      void (*cb)(struct sock *sk), struct memif_sk_saved *saved);
 void memif_socket_unhook(struct socket *sock, const struct memif_sk_saved *saved);
 void memif_socket_release(struct memif_dev *m);
 void memif_socket_adopt(struct memif_dev *m);

@@ -155,19 +155,31 @@ void memif_socket_forget_net(struct socket *sock)
  * @owner: stored as sk_user_data for @cb
  * @cb: called for data_ready and state_change
  * @saved: where to keep the socket's own callbacks
+ *
+ * A socket a peer passed may be hooked already: by us (the same socket
+ * for two rings: the second hook would save ours as its own callbacks,
+ * and leave them behind at unhook), or by another kernel user of
+ * sk_user_data.  It is left alone.
+ *
+ * Return: 0, or -EBUSY if somebody already takes @sock's callbacks.
  */
-void memif_socket_hook(struct socket *sock, void *owner,
-		       void (*cb)(struct sock *sk), struct memif_sk_saved *saved)
+int memif_socket_hook(struct socket *sock, void *owner,
+		      void (*cb)(struct sock *sk), struct memif_sk_saved *saved)
 {
 	struct sock *sk = sock->sk;
 
 	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data || sk->sk_data_ready == cb) {
+		write_unlock_bh(&sk->sk_callback_lock);
+		return -EBUSY;
+	}
 	saved->data_ready = sk->sk_data_ready;
 	saved->state_change = sk->sk_state_change;
 	sk->sk_user_data = owner;
 	sk->sk_data_ready = cb;
 	sk->sk_state_change = cb;
 	write_unlock_bh(&sk->sk_callback_lock);
+	return 0;
 }
 
 /**

@@ -7,7 +7,8 @@
 # wrong or missing secret; absurd region sizes and indices, rings outside
 # the region or overlapping, absurd ring sizes, more rings than offered;
 # fds missing, extra or of the wrong kind (pipe, socket, /dev/zero, a
-# directory, a memfd for an eventfd); a region memfd smaller than
+# directory, a memfd for an eventfd), one socket as two rings' interrupt
+# fd (the second hook would have left ours in it); a region memfd smaller than
 # announced; hanging up and stalling mid-handshake.
 #
 # Each time: the client gets a DISCONNECT naming the problem and the
@@ -89,6 +90,7 @@ scenarios=(
 	"ring-fd-pipe|L|ring interrupt fd is not an eventfd"
 	"ring-fd-memfd|L|ring interrupt fd is not an eventfd"
 	"ring-fd-socket|L|ring interrupt fd is not an eventfd"
+	"ring-fd-twice|L|ring interrupt fd already in use"
 	"fd-on-connect|L|unexpected file descriptor"
 	"bad-cookie|L|wrong ring cookie"
 	"hangup|H|peer hung up during the handshake"

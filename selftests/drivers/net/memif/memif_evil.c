@@ -207,6 +207,7 @@ static const struct scenario scenarios[] = {
 	{ "ring-fd-pipe", 'C', P_RING, "a pipe as a ring's interrupt fd" },
 	{ "ring-fd-memfd", 'C', P_RING, "a memfd as a ring's interrupt fd" },
 	{ "ring-fd-socket", 'C', P_RING, "a stream socket as a ring's interrupt fd" },
+	{ "ring-fd-twice", 'C', P_RING, "one seqpacket socket as both rings' interrupt fd" },
 	{ "fd-on-connect", 'C', P_CONNECT, "CONNECT carrying an fd" },
 	{ "bad-cookie", 'C', P_CONNECT, "ring cookie 0 at CONNECT" },
 	{ "hangup", 'B', P_RING, "close the control channel mid-handshake" },
@@ -872,6 +873,16 @@ static void do_connect(void)
 	}
 }
 
+/* One end of a SEQPACKET socket pair, the same each time. */
+static int shared_ring_socket(void)
+{
+	static int sp[2] = { -1, -1 };
+
+	if (sp[0] < 0 && socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp))
+		die("socketpair: %s", strerror(errno));
+	return sp[0];
+}
+
 static void add_ring(int c2s, uint16_t index, uint32_t offset, int fd)
 {
 	struct msg m = { .type = T_ADD_RING };
@@ -906,6 +917,8 @@ static void add_ring(int c2s, uint16_t index, uint32_t offset, int fd)
 		fd = fd_of_kind("memfd");
 	else if (is("ring-fd-socket"))
 		fd = fd_of_kind("socket");
+	else if (is("ring-fd-twice"))
+		fd = shared_ring_socket();
 	send_msg(&m, fd);
 }
 
