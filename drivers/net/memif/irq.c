@@ -228,7 +228,8 @@ static struct sock *memif_irq_other_sk(const struct memif_irq *irq)
  * callback would take our message and only kick its queue, kick that
  * queue here instead: its NAPI then runs when we enable bottom halves,
  * as a veth peer's does, where a message would have to be sent from a
- * work item.  Any context.
+ * work item.  Not with interrupts off (netpoll): bottom halves cannot be
+ * enabled there, and the caller sends a message instead.
  *
  * Return: true if the peer is a memif link (and nothing is to be sent).
  */
@@ -238,7 +239,7 @@ bool memif_irq_signal_direct(struct memif_irq *irq)
 	struct memif_queue *q = NULL;
 	bool ours;
 
-	if (!sk)
+	if (!sk || irqs_disabled() || in_hardirq())
 		return false;
 	read_lock_bh(&sk->sk_callback_lock);
 	ours = sk->sk_data_ready == memif_irq_event;
