@@ -324,10 +324,10 @@ int memif_rx_poll(struct napi_struct *napi, int budget)
 			else
 				len = memif_xdp_rx(q, prog, q->cursor, n, len,
 						   &xdp_state) ?: len;
-			if (len == -ENOMEM) {
-				drops++;
-			} else if (len < 0) {
+			if (len == -EINVAL) {
 				errors++;
+			} else if (len < 0) {
+				drops++;
 			} else {
 				pkts++;
 				bytes += len;

@@ -57,8 +57,9 @@ static void memif_xdp_count(struct memif_queue *q, u64 *counter)
  * @state: what the poll has to finish: MEMIF_XDP_FLUSH, MEMIF_XDP_KICK
  *
  * Return: 0 when the frame was taken (counted by its action), -ENOMEM
- * when there was no memory for the copy, -EINVAL when the peer changed
- * the chain since it was measured.
+ * when there was no memory for the copy, -EMSGSIZE when it is too large
+ * for a program (larger than the MTU allows), -EINVAL when the peer
+ * changed the chain since it was measured.
  */
 int memif_xdp_rx(struct memif_queue *q, struct bpf_prog *prog, u16 slot,
 		 u16 n, u32 len, unsigned int *state)
@@ -75,11 +76,8 @@ int memif_xdp_rx(struct memif_queue *q, struct bpf_prog *prog, u16 slot,
 	void *buf;
 	bool ok;
 
-	if (len > MEMIF_XDP_MAX_FRAME) {
-		/* Larger than the MTU a program allows: not for it. */
-		memif_xdp_count(q, &q->xdp_stats.drop);
-		return 0;
-	}
+	if (len > MEMIF_XDP_MAX_FRAME)
+		return -EMSGSIZE;
 	buf = napi_alloc_frag(truesize);
 	if (unlikely(!buf))
 		return -ENOMEM;
@@ -202,11 +200,12 @@ int memif_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
 		xdp_return_frame(frames[i]);
 		sent++;
 	}
-	__netif_tx_unlock(nq);
+	/* CPUs share tx rings: the counters too, under the queue's lock. */
 	u64_stats_update_begin(&q->xdp_stats.syncp);
 	q->xdp_stats.xmit += sent;
 	q->xdp_stats.xmit_errors += n - sent;
 	u64_stats_update_end(&q->xdp_stats.syncp);
+	__netif_tx_unlock(nq);
 	if (sent && (flags & XDP_XMIT_FLUSH))
 		memif_tx_kick(q);
 	return sent;
