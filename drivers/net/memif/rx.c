@@ -167,7 +167,9 @@ static __be16 memif_rx_ip_proto(const struct sk_buff *skb, bool vnet)
 
 /* Take the virtio_net_hdr off the front of a frame and apply it: a TSO
  * super-frame, a checksum left to complete.  What the peer says is
- * checked as tun checks what userspace says.
+ * checked as tun checks what userspace says, and more narrowly: a memif
+ * link sends nothing but TCP super-frames, always with their checksum
+ * to complete (the stack's TSO frames are CHECKSUM_PARTIAL).
  */
 static bool memif_rx_vnet(struct sk_buff *skb)
 {
@@ -175,6 +177,17 @@ static bool memif_rx_vnet(struct sk_buff *skb)
 
 	if (skb_copy_bits(skb, 0, &vh, sizeof(vh)))
 		return false;
+	switch (vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		break;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+			break;
+		fallthrough;
+	default:
+		return false;
+	}
 	__skb_pull(skb, sizeof(vh));
 	return !virtio_net_hdr_to_skb(skb, &vh, true);
 }
