@@ -99,7 +99,7 @@ actions() {
 	check "$dev: the stack answers again" pings "$pns" "$addr" 5
 }
 
-ktap_plan 54
+ktap_plan 57
 
 memif_load
 ns_create a b c
@@ -122,6 +122,12 @@ check "TCP over the pair with XDP on one end" \
 	iperf3_run b 10.7.0.2 a -t 2
 check "s0: the program passed the frames" \
 	test "$(xdp_count b s0 xdp_pass)" -gt 100
+# What s0's program sends back still goes with a header: m0 asked for it.
+check "xdp_tx on s0" xdp_on b s0 xdp_tx
+n0=$(xdp_count b s0 xdp_tx)
+check "XDP_TX with offloads towards m0: 20 pings answered" pings a 10.7.0.2 20
+check "s0: xdp_tx counted them" \
+	test "$(xdp_count b s0 xdp_tx)" -ge $((n0 + 20))
 xdp_off b s0
 unpair
 
