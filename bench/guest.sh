@@ -30,7 +30,8 @@
 #
 # Environment: MEMIF_BENCH_MODE (a name for the mode, tcg), _SECONDS (5,
 # per window), _REPS (3 windows per figure), _ONLY (an ERE on
-# "group/path/size": run only those).  Every step has a timeout: a path
+# "group/path/size": run only those), _THREADED (1: memif links' NAPI
+# in kernel threads, sysfs "threaded", instead of softirq).  Every step has a timeout: a path
 # that hangs or fails is reported and skipped.
 
 # shellcheck source=selftests/drivers/net/memif/memif_lib.sh
@@ -40,6 +41,7 @@ MODE=${MEMIF_BENCH_MODE:-tcg}
 WIN=${MEMIF_BENCH_SECONDS:-5}
 REPS=${MEMIF_BENCH_REPS:-3}
 ONLY=${MEMIF_BENCH_ONLY:-.}
+THREADED=${MEMIF_BENCH_THREADED:-}
 SINK=$REPO_ROOT/bench/udp_sink
 CPUS=$(nproc)
 KMAC=02:00:00:00:00:02		# the kernel's end
@@ -167,6 +169,9 @@ path_up() {
 	ip addr add 10.9.0.2/24 dev "$dev" &&
 		ip link set dev "$dev" up || return 1
 	wait_carrier - "$dev" 1 20 || return 1
+	if [ -n "$THREADED" ] && [ "${path#memif}" != "$path" ]; then
+		echo 1 > "/sys/class/net/$dev/threaded" || return 1
+	fi
 	if [ "${path%-xdp}" != "$path" ]; then
 		ip link set dev "$dev" xdpdrv obj "$XDP_OBJ" sec xdp_drop_all
 	fi
@@ -279,6 +284,11 @@ pair_up() {
 			memifctl add kb role client socket "$SOCK" id 0 queues "$q" &&
 			ip link set dev ka netns a && ip link set dev kb netns b &&
 			ip -n a link set dev ka up && ip -n b link set dev kb up ||
+			return 1
+	fi
+	if [ -n "$THREADED" ] && [ "$kind" = memif ]; then
+		ip netns exec a sh -c "echo 1 > /sys/class/net/ka/threaded" &&
+			ip netns exec b sh -c "echo 1 > /sys/class/net/kb/threaded" ||
 			return 1
 	fi
 	ip -n a addr add 10.8.0.1/24 dev ka &&
@@ -422,7 +432,7 @@ clang -O2 -target bpf -I"/usr/include/$(gcc -dumpmachine)" -c \
 # took minutes of guest time.  Do it once, outside any figure.
 timeout 900 dpdk-testpmd --no-huge --no-pci -m 64 --file-prefix=warm \
 	"--lcores=0@$PMD_CPU" -- --help > /dev/null 2>&1
-log "mode $MODE, $CPUS vCPUs, $REPS windows of $WIN s"
+log "mode $MODE, $CPUS vCPUs, $REPS windows of $WIN s${THREADED:+, threaded NAPI}"
 
 for size in 64 1500; do
 	for path in memif-server memif-client tap vhost-net; do
