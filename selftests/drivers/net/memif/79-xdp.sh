@@ -56,10 +56,7 @@ echo_requests() {
 }
 
 pair() {
-	ns_exec a "$MEMIFCTL" add m0 role server socket "$SOCK" id 1 "$@" &&
-		ns_exec b "$MEMIFCTL" add s0 role client socket "$SOCK" id 1 "$@" &&
-		link_up a m0 10.7.0.1/24 && link_up b s0 10.7.0.2/24 &&
-		wait_carrier a m0 1 10 && wait_carrier b s0 1 10
+	kernel_pair "$SOCK" 1 10.7.0 "$@"
 }
 
 unpair() {

@@ -22,10 +22,7 @@ require_memifctl
 SOCK=/run/k.sock
 
 pair() {
-	ns_exec a "$MEMIFCTL" add m0 role master socket "$SOCK" id 7 "$@" &&
-		ns_exec b "$MEMIFCTL" add s0 role slave socket "$SOCK" id 7 "$@" &&
-		link_up a m0 10.9.0.1/24 && link_up b s0 10.9.0.2/24 &&
-		wait_carrier a m0 1 10 && wait_carrier b s0 1 10
+	kernel_pair "$SOCK" 7 10.9.0 "$@"
 }
 
 connected() {

@@ -22,10 +22,7 @@ CYCLES=${CYCLES:-1000}
 CHURN="$TEST_DIR/churn.py"
 
 pair() {
-	ns_exec a "$MEMIFCTL" add m0 role server socket "$SOCK" id 4 &&
-		ns_exec b "$MEMIFCTL" add s0 role client socket "$SOCK" id 4 &&
-		link_up a m0 10.94.0.1/24 && link_up b s0 10.94.0.2/24 &&
-		wait_carrier a m0 1 10 && wait_carrier b s0 1 10
+	kernel_pair "$SOCK" 4 10.94.0
 }
 
 # floods SECONDS: ping floods a -> b and b -> a in the background.

@@ -43,6 +43,18 @@ link_up() {
 	in_ns "$1" ip link set dev "$2" up
 }
 
+# kernel_pair SOCK ID NET [ARG...]: server m0 in namespace a and client s0
+# in b on SOCK with interface id ID, addresses NET.1/24 and NET.2/24, both
+# up and connected within 10 s; ARGs go to both "memifctl add"s.
+kernel_pair() {
+	local sock=$1 id=$2 net=$3
+	shift 3
+	ns_exec a "$MEMIFCTL" add m0 role server socket "$sock" id "$id" "$@" &&
+		ns_exec b "$MEMIFCTL" add s0 role client socket "$sock" id "$id" "$@" &&
+		link_up a m0 "$net.1/24" && link_up b s0 "$net.2/24" &&
+		wait_carrier a m0 1 10 && wait_carrier b s0 1 10
+}
+
 # stat NS DEV NAME: one counter of ethtool -S.
 ethtool_stat() {
 	in_ns "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k { print $2 }'
