@@ -31,8 +31,11 @@
 # Environment: MEMIF_BENCH_MODE (a name for the mode, tcg), _SECONDS (5,
 # per window), _REPS (3 windows per figure), _ONLY (an ERE on
 # "group/path/size": run only those), _THREADED (1: memif links' NAPI
-# in kernel threads, sysfs "threaded", instead of softirq).  Every step has a timeout: a path
-# that hangs or fails is reported and skipped.
+# in kernel threads, sysfs "threaded", instead of softirq).  Knobs that
+# turn one of memif's ways off, to measure what it brings: _GRO (off:
+# ethtool -K gro off on the memif links), _OFFLOADS (off: k2k's memif pair
+# without its offload extension).  Every step has a timeout: a path that
+# hangs or fails is reported and skipped.
 
 # shellcheck source=selftests/drivers/net/memif/memif_lib.sh
 source "$(dirname "$0")/../selftests/drivers/net/memif/memif_lib.sh"
@@ -42,6 +45,8 @@ WIN=${MEMIF_BENCH_SECONDS:-5}
 REPS=${MEMIF_BENCH_REPS:-3}
 ONLY=${MEMIF_BENCH_ONLY:-.}
 THREADED=${MEMIF_BENCH_THREADED:-}
+GRO=${MEMIF_BENCH_GRO:-on}
+OFFLOADS=${MEMIF_BENCH_OFFLOADS:-on}
 SINK=$REPO_ROOT/bench/udp_sink
 CPUS=$(nproc)
 KMAC=02:00:00:00:00:02		# the kernel's end
@@ -172,6 +177,9 @@ path_up() {
 	if [ -n "$THREADED" ] && [ "${path#memif}" != "$path" ]; then
 		echo 1 > "/sys/class/net/$dev/threaded" || return 1
 	fi
+	if [ "$GRO" != on ] && [ "${path#memif}" != "$path" ]; then
+		ethtool -K "$dev" gro "$GRO" || return 1
+	fi
 	if [ "${path%-xdp}" != "$path" ]; then
 		ip link set dev "$dev" xdpdrv obj "$XDP_OBJ" sec xdp_drop_all
 	fi
@@ -280,8 +288,10 @@ pair_up() {
 		veth_pair a ka b kb
 	else
 		rm -f "$SOCK"
-		memifctl add ka role server socket "$SOCK" id 0 queues "$q" &&
-			memifctl add kb role client socket "$SOCK" id 0 queues "$q" &&
+		memifctl add ka role server socket "$SOCK" id 0 queues "$q" \
+			offloads "$OFFLOADS" &&
+			memifctl add kb role client socket "$SOCK" id 0 queues "$q" \
+				offloads "$OFFLOADS" &&
 			ip link set dev ka netns a && ip link set dev kb netns b &&
 			ip -n a link set dev ka up && ip -n b link set dev kb up ||
 			return 1
@@ -290,6 +300,10 @@ pair_up() {
 		ip netns exec a sh -c "echo 1 > /sys/class/net/ka/threaded" &&
 			ip netns exec b sh -c "echo 1 > /sys/class/net/kb/threaded" ||
 			return 1
+	fi
+	if [ "$GRO" != on ] && [ "$kind" = memif ]; then
+		ip netns exec a ethtool -K ka gro "$GRO" &&
+			ip netns exec b ethtool -K kb gro "$GRO" || return 1
 	fi
 	ip -n a addr add 10.8.0.1/24 dev ka &&
 		ip -n b addr add 10.8.0.2/24 dev kb &&
@@ -428,11 +442,27 @@ clang -O2 -target bpf -I"/usr/include/$(gcc -dumpmachine)" -c \
 	"$REPO_ROOT/selftests/drivers/net/memif/xdp_memif.c" -o "$XDP_OBJ" ||
 	log "clang failed: no XDP figures"
 
+# any_pmd: whether a wanted figure runs testpmd.
+any_pmd() {
+	local g p s
+	for g in d2k k2d; do
+		for p in memif-server memif-client tap vhost-net \
+			memif-server-xdp memif-client-xdp; do
+			for s in 64 1500; do
+				wanted "$g" "$p" "$s" && return 0
+			done
+		done
+	done
+	return 1
+}
+
 # The first testpmd reads DPDK's libraries over 9p: under -icount that
 # took minutes of guest time.  Do it once, outside any figure.
-timeout 900 dpdk-testpmd --no-huge --no-pci -m 64 --file-prefix=warm \
-	"--lcores=0@$PMD_CPU" -- --help > /dev/null 2>&1
-log "mode $MODE, $CPUS vCPUs, $REPS windows of $WIN s${THREADED:+, threaded NAPI}"
+if any_pmd; then
+	timeout 900 dpdk-testpmd --no-huge --no-pci -m 64 --file-prefix=warm \
+		"--lcores=0@$PMD_CPU" -- --help > /dev/null 2>&1
+fi
+log "mode $MODE, $CPUS vCPUs, $REPS windows of $WIN s${THREADED:+, threaded NAPI}, GRO $GRO, offloads $OFFLOADS"
 
 for size in 64 1500; do
 	for path in memif-server memif-client tap vhost-net; do
