@@ -32,10 +32,12 @@
 # per window), _REPS (3 windows per figure), _ONLY (an ERE on
 # "group/path/size": run only those), _THREADED (1: memif links' NAPI
 # in kernel threads, sysfs "threaded", instead of softirq).  Knobs that
-# turn one of memif's ways off, to measure what it brings: _GRO (off:
-# ethtool -K gro off on the memif links), _OFFLOADS (off: k2k's memif pair
-# without its offload extension).  Every step has a timeout: a path that
-# hangs or fails is reported and skipped.
+# turn one of memif's ways on or off, to measure what it brings: _GRO
+# (off: ethtool -K gro off on the memif links), _OFFLOADS (off: k2k's
+# memif pair without its offload extension), _BUSY_POLL (microseconds:
+# sockets busy-poll their NAPI context, net.core.busy_read and
+# busy_poll).  Every step has a timeout: a path that hangs or fails is
+# reported and skipped.
 
 # shellcheck source=selftests/drivers/net/memif/memif_lib.sh
 source "$(dirname "$0")/../selftests/drivers/net/memif/memif_lib.sh"
@@ -47,6 +49,7 @@ ONLY=${MEMIF_BENCH_ONLY:-.}
 THREADED=${MEMIF_BENCH_THREADED:-}
 GRO=${MEMIF_BENCH_GRO:-on}
 OFFLOADS=${MEMIF_BENCH_OFFLOADS:-on}
+BUSY_POLL=${MEMIF_BENCH_BUSY_POLL:-0}
 SINK=$REPO_ROOT/bench/udp_sink
 CPUS=$(nproc)
 KMAC=02:00:00:00:00:02		# the kernel's end
@@ -436,6 +439,7 @@ memif_load
 modprobe tun
 modprobe vhost_net
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+sysctl -qw net.core.busy_read="$BUSY_POLL" net.core.busy_poll="$BUSY_POLL"
 bg_start sink 7200 "$SINK" 9
 XDP_OBJ=$TEST_TMPDIR/xdp.o
 clang -O2 -target bpf -I"/usr/include/$(gcc -dumpmachine)" -c \
@@ -462,7 +466,7 @@ if any_pmd; then
 	timeout 900 dpdk-testpmd --no-huge --no-pci -m 64 --file-prefix=warm \
 		"--lcores=0@$PMD_CPU" -- --help > /dev/null 2>&1
 fi
-log "mode $MODE, $CPUS vCPUs, $REPS windows of $WIN s${THREADED:+, threaded NAPI}, GRO $GRO, offloads $OFFLOADS"
+log "mode $MODE, $CPUS vCPUs, $REPS windows of $WIN s${THREADED:+, threaded NAPI}, GRO $GRO, offloads $OFFLOADS, busy poll $BUSY_POLL us"
 
 for size in 64 1500; do
 	for path in memif-server memif-client tap vhost-net; do
