@@ -137,8 +137,8 @@ static void memif_irq_queue_proc(struct file *file, wait_queue_head_t *wqh,
  * @rx: whether the client signals it (a C2S ring) and we must listen
  *
  * Return: 0, -EINVAL if @file is neither an eventfd nor an AF_UNIX
- * datagram or seqpacket socket, -EBUSY for a socket somebody (another
- * ring of ours, say) already takes the callbacks of.
+ * datagram or connected seqpacket socket, -EBUSY for a socket somebody
+ * (another ring of ours, say) already takes the callbacks of.
  */
 int memif_irq_attach(struct memif_irq *irq, struct file *file,
 		     struct memif_queue *q, bool rx)
@@ -160,6 +160,13 @@ int memif_irq_attach(struct memif_irq *irq, struct file *file,
 	sock = sock_from_file(file);
 	if (!sock || sock->sk->sk_family != AF_UNIX ||
 	    (sock->type != SOCK_SEQPACKET && sock->type != SOCK_DGRAM))
+		return -EINVAL;
+	/* A SEQPACKET socket must be connected, which it then stays: on a
+	 * listening one each message our callback drops would be a pending
+	 * connection, whose socket only the listener can free.
+	 */
+	if (sock->type == SOCK_SEQPACKET &&
+	    READ_ONCE(sock->sk->sk_state) != TCP_ESTABLISHED)
 		return -EINVAL;
 	if (memif_socket_hook(sock, rx ? q : NULL, memif_irq_event,
 			      &irq->saved))

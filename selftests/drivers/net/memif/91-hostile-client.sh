@@ -90,6 +90,7 @@ scenarios=(
 	"ring-fd-pipe|L|ring interrupt fd is not an eventfd"
 	"ring-fd-memfd|L|ring interrupt fd is not an eventfd"
 	"ring-fd-socket|L|ring interrupt fd is not an eventfd"
+	"ring-fd-listener|L|ring interrupt fd is not an eventfd"
 	"ring-fd-twice|L|ring interrupt fd already in use"
 	"fd-on-connect|L|unexpected file descriptor"
 	"bad-cookie|L|wrong ring cookie"

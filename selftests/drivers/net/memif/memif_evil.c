@@ -208,6 +208,7 @@ static const struct scenario scenarios[] = {
 	{ "ring-fd-memfd", 'C', P_RING, "a memfd as a ring's interrupt fd" },
 	{ "ring-fd-socket", 'C', P_RING, "a stream socket as a ring's interrupt fd" },
 	{ "ring-fd-twice", 'C', P_RING, "one seqpacket socket as both rings' interrupt fd" },
+	{ "ring-fd-listener", 'C', P_RING, "a listening seqpacket socket as a ring's interrupt fd" },
 	{ "fd-on-connect", 'C', P_CONNECT, "CONNECT carrying an fd" },
 	{ "bad-cookie", 'C', P_CONNECT, "ring cookie 0 at CONNECT" },
 	{ "hangup", 'B', P_RING, "close the control channel mid-handshake" },
@@ -826,6 +827,18 @@ static void data_scenario(void)
 
 /* --- client role (we are the slave, the kernel the master) ---------------- */
 
+/* A SEQPACKET socket listening on an autobound abstract address. */
+static int listener(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a.sun_family)) ||
+	    listen(fd, 8))
+		die("listener: %s", strerror(errno));
+	return fd;
+}
+
 static int fd_of_kind(const char *kind)
 {
 	int p[2], fd;
@@ -839,6 +852,8 @@ static int fd_of_kind(const char *kind)
 	/* Datagram and seqpacket AF_UNIX sockets are legal interrupt fds. */
 	if (!strcmp(kind, "socket"))
 		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	else if (!strcmp(kind, "listener"))
+		fd = listener();
 	else if (!strcmp(kind, "devzero"))
 		fd = open("/dev/zero", O_RDWR);
 	else if (!strcmp(kind, "dir"))
@@ -917,6 +932,8 @@ static void add_ring(int c2s, uint16_t index, uint32_t offset, int fd)
 		fd = fd_of_kind("memfd");
 	else if (is("ring-fd-socket"))
 		fd = fd_of_kind("socket");
+	else if (is("ring-fd-listener"))
+		fd = fd_of_kind("listener");
 	else if (is("ring-fd-twice"))
 		fd = shared_ring_socket();
 	send_msg(&m, fd);
