@@ -150,7 +150,10 @@ int memif_irq_attach(struct memif_irq *irq, struct file *file,
 		irq->efd = efd;
 		irq->q = q;
 		if (rx) {
-			init_irq_work(&irq->work, memif_irq_work);
+			/* In hard interrupt context on PREEMPT_RT too,
+			 * where NAPI runs on its way out.
+			 */
+			irq->work = IRQ_WORK_INIT_HARD(memif_irq_work);
 			init_waitqueue_func_entry(&irq->wait, memif_irq_wake);
 			init_poll_funcptr(&irq->pt, memif_irq_queue_proc);
 			vfs_poll(file, &irq->pt);
