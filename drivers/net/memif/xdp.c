@@ -195,7 +195,11 @@ int memif_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
 	nq = netdev_get_tx_queue(dev, q->idx);
 	__netif_tx_lock(nq, cpu);
 	for (i = 0; i < n; i++) {
-		if (memif_tx_frame(q, frames[i]->data, frames[i]->len))
+		/* Only the linear part would be copied; 6.12 never asks
+		 * (no NETDEV_XDP_ACT_NDO_XMIT_SG), 6.1 may.
+		 */
+		if (unlikely(xdp_frame_has_frags(frames[i])) ||
+		    memif_tx_frame(q, frames[i]->data, frames[i]->len))
 			break;
 		xdp_return_frame(frames[i]);
 		sent++;
