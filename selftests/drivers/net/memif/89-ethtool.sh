@@ -158,7 +158,7 @@ check "ethtool -S: counters by cause and by queue" stat_names_ok
 # --- ip monitor link and our own listener see every state change ------------
 bg_start mon 120 ip netns exec a python3 "$TEST_DIR/nl_monitor.py"
 bg_start ipmon 120 ip -n a -o monitor link
-bg_wait_log mon listening 10 || bail "nl_monitor.py did not start"
+bg_wait_log mon listening "$(scaled 10)" || bail "nl_monitor.py did not start"
 link_up a ms 10.8.0.1/24
 link_up b mc 10.8.0.2/24
 check "connected" wait_carrier b mc 1 10
@@ -220,9 +220,9 @@ s.bind("\0stall"); s.listen(8); print("listening", flush=True)
 conns = []
 while True:
     conns.append(s.accept()[0])'
-bg_wait_log stall listening 10 || bail "silent listener did not start"
+bg_wait_log stall listening "$(scaled 10)" || bail "silent listener did not start"
 bg_start rootmon 60 python3 "$TEST_DIR/nl_monitor.py"
-bg_wait_log rootmon listening 10 || bail "nl_monitor.py did not start"
+bg_wait_log rootmon listening "$(scaled 10)" || bail "nl_monitor.py did not start"
 memifctl add mt role client socket @stall
 ip link set dev mt up
 check "the listener saw the client's handshake begin" \
