@@ -849,7 +849,7 @@ static int fd_of_kind(const char *kind)
 		close(p[1]);
 		return p[0];
 	}
-	/* Datagram and seqpacket AF_UNIX sockets are legal interrupt fds. */
+	/* Datagram and connected seqpacket AF_UNIX sockets are legal interrupt fds. */
 	if (!strcmp(kind, "socket"))
 		fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	else if (!strcmp(kind, "listener"))
