@@ -446,12 +446,15 @@ clang -O2 -target bpf -I"/usr/include/$(gcc -dumpmachine)" -c \
 	"$REPO_ROOT/selftests/drivers/net/memif/xdp_memif.c" -o "$XDP_OBJ" ||
 	log "clang failed: no XDP figures"
 
+# The paths testpmd runs on: in both directions, and d2k only.
+PMD_PATHS=(memif-server memif-client tap vhost-net)
+XDP_PATHS=(memif-server-xdp memif-client-xdp)
+
 # any_pmd: whether a wanted figure runs testpmd.
 any_pmd() {
 	local g p s
 	for g in d2k k2d; do
-		for p in memif-server memif-client tap vhost-net \
-			memif-server-xdp memif-client-xdp; do
+		for p in "${PMD_PATHS[@]}" "${XDP_PATHS[@]}"; do
 			for s in 64 1500; do
 				wanted "$g" "$p" "$s" && return 0
 			done
@@ -469,11 +472,11 @@ fi
 log "mode $MODE, $CPUS vCPUs, $REPS windows of $WIN s${THREADED:+, threaded NAPI}, GRO $GRO, offloads $OFFLOADS, busy poll $BUSY_POLL us"
 
 for size in 64 1500; do
-	for path in memif-server memif-client tap vhost-net; do
+	for path in "${PMD_PATHS[@]}"; do
 		wanted d2k "$path" "$size" && d2k "$path" "$size"
 		wanted k2d "$path" "$size" && k2d "$path" "$size"
 	done
-	for path in memif-server-xdp memif-client-xdp; do
+	for path in "${XDP_PATHS[@]}"; do
 		wanted d2k "$path" "$size" && d2k "$path" "$size"
 	done
 done
