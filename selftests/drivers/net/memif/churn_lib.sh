@@ -64,18 +64,24 @@ live_netns() {
 # 60 s; a namespace kept by something else (an open nsfs file, say)
 # makes it wait that long, and it says so.
 netns_settle() {
-	local i have want
-	for ((i = 0; i < $(scaled 60) * 2; i++)); do
-		unshare -n true
-		sleep 0.5
-		echo 1 2>/dev/null > /sys/kernel/slab/net_namespace/shrink
-		have=$(awk '$1 == "net_namespace" { print $2 }' /proc/slabinfo)
-		want=$(($(live_netns) + 1))
-		if [ -z "$have" ] || [ "$have" -le "$want" ]; then
-			return 0
-		fi
-	done
-	log "$have namespaces in memory, $want expected, after $(scaled 60) s"
+	wait_for netns_only_ours "$(scaled 60)" 0 ||
+		log "$(netns_in_memory) namespaces in memory, $(($(live_netns) + 1)) expected, after $(scaled 60) s"
+}
+
+# netns_only_ours: drop a namespace of our own; true if, half a second
+# later, no namespace but it and the live ones is in memory.
+netns_only_ours() {
+	local have
+	unshare -n true
+	sleep 0.5
+	have=$(netns_in_memory)
+	[ -z "$have" ] || [ "$have" -le $(($(live_netns) + 1)) ]
+}
+
+# netns_in_memory: struct nets allocated (none printed without the slab).
+netns_in_memory() {
+	echo 1 2>/dev/null > /sys/kernel/slab/net_namespace/shrink
+	awk '$1 == "net_namespace" { print $2 }' /proc/slabinfo
 }
 
 # leak_settle: let freed objects go back where they came from.
@@ -215,12 +221,12 @@ leak_compare() {
 }
 
 # leak_check DESC BEFORE AFTER: leak_compare as a TAP check; the numbers
-# are logged either way.  What is freed asynchronously may still be on its
-# way when AFTER is taken: a deleted namespace is dismantled by a kworker
-# (cleanup_net) after `ip netns del` returns, then its devices and struct
-# net wait for RCU grace periods.  So growth past a tolerance is measured
-# again, from a new AFTER, up to LEAK_RECHECKS (3) times 5 s later; a leak
-# stays, what was on its way does not (the first figures are logged).
+# are logged either way.  Something freed asynchronously (after an RCU
+# grace period, by a kworker, ...) may still be on its way when AFTER is
+# taken; leak_settle waits only for deleted namespaces.  So growth past a
+# tolerance is measured again, from a new AFTER, up to LEAK_RECHECKS (3)
+# times 5 s later; a leak stays, what was on its way does not (the LEAK
+# lines of each earlier measurement are logged).
 LEAK_RECHECKS=${LEAK_RECHECKS:-3}
 leak_check() {
 	local out rc try
