@@ -9,6 +9,7 @@
 #define _MEMIF_COMPAT_H
 
 #include <linux/eventfd.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/netdevice.h>
 #include <net/net_namespace.h>
@@ -21,6 +22,16 @@ static inline int memif_vfs_unlink(struct inode *dir, struct dentry *dentry)
 	return vfs_unlink(&nop_mnt_idmap, dir, dentry, NULL);
 #else
 	return vfs_unlink(&init_user_ns, dir, dentry, NULL);
+#endif
+}
+
+/* Linux 6.7: receive_fd() takes where to put the fd for the caller. */
+static inline int memif_receive_fd(struct file *file, unsigned int o_flags)
+{
+#ifdef MEMIF_HAVE_RECEIVE_FD_UFD
+	return receive_fd(file, NULL, o_flags);
+#else
+	return receive_fd(file, o_flags);
 #endif
 }
 

@@ -111,10 +111,8 @@ static void memif_datapath_stop(struct memif_dev *m)
 		memif_rx_stop(&m->rxq[i]);
 	}
 	synchronize_net();
-	for (i = 0; i < m->n_tx; i++) {
+	for (i = 0; i < m->n_tx; i++)
 		hrtimer_cancel(&m->txq[i].timer);
-		cancel_work_sync(&m->txq[i].kick_work);
-	}
 	m->datapath_up = false;
 }
 
@@ -266,6 +264,7 @@ static const char *memif_client_send_next(struct memif_dev *m)
 		msg.add_ring.log2_ring_size = m->run_log2;
 		file = q->irq.file;
 	} else {
+		q = NULL;
 		msg.type = MEMIF_MSG_CONNECT;
 		strscpy(msg.connect.if_name, m->dev->name,
 			sizeof(msg.connect.if_name));
@@ -273,6 +272,8 @@ static const char *memif_client_send_next(struct memif_dev *m)
 	err = memif_socket_send(m->sock, &msg, file);
 	if (err)
 		return "cannot send on the control channel";
+	if (msg.type == MEMIF_MSG_ADD_RING)
+		memif_irq_sent(&q->irq);
 	m->msgs_sent++;
 	return NULL;
 }
@@ -430,6 +431,9 @@ static const char *memif_server_add_ring(struct memif_dev *m,
 	case -EBUSY:
 		q->ring = NULL;
 		return "ring interrupt fd already in use";
+	case -EACCES:
+		q->ring = NULL;
+		return "ring interrupt fd refused by the security policy";
 	default:
 		q->ring = NULL;
 		return "ring interrupt fd is not an eventfd";

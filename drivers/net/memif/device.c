@@ -396,7 +396,6 @@ int memif_device_init_queues(struct memif_dev *m)
 		q->bsize = m->cfg.buffer_size;
 		hrtimer_init(&q->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 		q->timer.function = memif_tx_timer;
-		INIT_WORK(&q->kick_work, memif_tx_kick_work);
 		u64_stats_init(&q->stats.syncp);
 		u64_stats_init(&q->xdp_stats.syncp);
 	}

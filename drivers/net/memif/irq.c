@@ -7,98 +7,226 @@
  * 8 bytes to it unless the receiver masked interrupts, and the receiver
  * polls it for EPOLLIN and reads 8 bytes.
  *
- * A module cannot create an eventfd, so a kernel client's fd is one end of
- * a SEQPACKET socket pair: the peer's writes arrive on our end as
- * messages, and our signals are messages the peer reads.  Both ends are
- * ordinary sockets, so the module can go away while a peer still holds
- * its end.
+ * A module cannot create an eventfd (no kernel function that makes one is
+ * exported), so a kernel client's interrupt fd is a file of our own, an
+ * anonymous inode ("[memif-irq]") with an eventfd's semantics for the
+ * peer: a 64-bit counter that a write adds to and a read takes and
+ * clears, readable while it is not zero, always writable (a writer never
+ * blocks: the counter stops short of overflowing).  It is nothing else:
+ * no ioctl, no socket, no namespace to reach through it.  The price: while
+ * a peer holds one, the module cannot be unloaded, as for tun's files.
+ *
+ * The file's state, struct memif_irqfd, outlives the file while links use
+ * it.  A memif link that receives on the ring registers its queue there:
+ * a kick then schedules that queue's NAPI directly instead of counting,
+ * whether it comes from the peer's write(2) or from the other end being a
+ * memif link too (a kernel server takes a kernel client's file and keeps
+ * only its state, so that no file of ours pins the module between two
+ * kernel links).
  *
  * A server takes what the client passed: a real eventfd (VPP, libmemif,
  * DPDK), signalled with eventfd_signal() and heard through an entry on its
- * wait queue as vhost and KVM's irqfd do; or an AF_UNIX socket such as a
- * kernel client's, used as the client uses its own end.
+ * wait queue as vhost and KVM's irqfd do; or one of our own files, as
+ * above.  Nothing else: it never signals a socket on anybody's behalf.
  *
  * The wait-queue entry runs in the writer's context, a userspace peer's
  * write(2), with interrupts off: NAPI scheduled there would only run at
  * the next interrupt, a tick away.  So it raises an irq_work, whose
  * interrupt schedules NAPI and runs it on its way out, at once and on the
- * writer's CPU, as a NIC's interrupt would.  A socket's callback needs no
- * such help: it drops its bottom-half lock on the way out, which runs NAPI.
+ * writer's CPU, as a NIC's interrupt would.  A write to our own file runs
+ * NAPI as it enables bottom halves again, on the writer's CPU too.
  */
 #include "memif.h"
 
+#include <linux/anon_inodes.h>
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/irq_work.h>
-#include <linux/net.h>
-#include <linux/un.h>
-#include <net/af_unix.h>
-#include <net/net_namespace.h>
-#include <net/sock.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 
-static void memif_irq_event(struct sock *sk)
+/**
+ * struct memif_irqfd - the state of one of our interrupt files
+ * @refs: the file's, and one per link ring using it
+ * @wqh: the peer's readers and pollers; its lock protects @count and
+ *	the setting of @rx
+ * @count: kicks not read yet, as an eventfd's counter
+ * @rx: the queue of a memif link that receives on the ring, if any: its
+ *	kicks go there instead of to @count
+ */
+struct memif_irqfd {
+	refcount_t refs;
+	wait_queue_head_t wqh;
+	u64 count;
+	struct memif_queue __rcu *rx;
+};
+
+static void memif_irqfd_put(struct memif_irqfd *ifd)
+{
+	if (refcount_dec_and_test(&ifd->refs))
+		kfree(ifd);
+}
+
+/* One kick, or @n from the peer; any context. */
+static void memif_irqfd_kick(struct memif_irqfd *ifd, u64 n)
 {
 	struct memif_queue *q;
+	unsigned long flags;
 
-	read_lock_bh(&sk->sk_callback_lock);
-	/* The message itself carries nothing: drop it. */
-	skb_queue_purge(&sk->sk_receive_queue);
-	q = sk->sk_user_data;
-	if (q)
+	rcu_read_lock();
+	q = rcu_dereference(ifd->rx);
+	if (q) {
 		memif_rx_irq(q);
-	read_unlock_bh(&sk->sk_callback_lock);
+	} else {
+		spin_lock_irqsave(&ifd->wqh.lock, flags);
+		ifd->count += min(n, ULLONG_MAX - 1 - ifd->count);
+		wake_up_locked_poll(&ifd->wqh, EPOLLIN);
+		spin_unlock_irqrestore(&ifd->wqh.lock, flags);
+	}
+	rcu_read_unlock();
+}
+
+static ssize_t memif_irqfd_read(struct file *file, char __user *buf,
+				size_t len, loff_t *ppos)
+{
+	struct memif_irqfd *ifd = file->private_data;
+	u64 cnt;
+	int err;
+
+	if (len < sizeof(cnt))
+		return -EINVAL;
+	spin_lock_irq(&ifd->wqh.lock);
+	if (!ifd->count && (file->f_flags & O_NONBLOCK)) {
+		spin_unlock_irq(&ifd->wqh.lock);
+		return -EAGAIN;
+	}
+	err = wait_event_interruptible_locked_irq(ifd->wqh, ifd->count);
+	cnt = ifd->count;
+	if (!err)
+		ifd->count = 0;
+	spin_unlock_irq(&ifd->wqh.lock);
+	if (err)
+		return err;
+	return put_user(cnt, (u64 __user *)buf) ? -EFAULT : sizeof(cnt);
+}
+
+static ssize_t memif_irqfd_write(struct file *file, const char __user *buf,
+				 size_t len, loff_t *ppos)
+{
+	struct memif_irqfd *ifd = file->private_data;
+	u64 n;
+
+	if (len < sizeof(n))
+		return -EINVAL;
+	if (get_user(n, (const u64 __user *)buf))
+		return -EFAULT;
+	if (n == ULLONG_MAX)
+		return -EINVAL;
+	/* A link's NAPI runs as bottom halves are enabled again. */
+	local_bh_disable();
+	memif_irqfd_kick(ifd, n);
+	local_bh_enable();
+	return sizeof(n);
+}
+
+static __poll_t memif_irqfd_poll(struct file *file, poll_table *pt)
+{
+	struct memif_irqfd *ifd = file->private_data;
+
+	/* poll_wait() takes the lock a kick takes: a kick that found no
+	 * waiter has already counted, and is seen here.
+	 */
+	poll_wait(file, &ifd->wqh, pt);
+	return EPOLLOUT | EPOLLWRNORM |
+	       (READ_ONCE(ifd->count) ? EPOLLIN | EPOLLRDNORM : 0);
+}
+
+static int memif_irqfd_release(struct inode *inode, struct file *file)
+{
+	memif_irqfd_put(file->private_data);
+	return 0;
+}
+
+static void memif_irqfd_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct memif_irqfd *ifd = file->private_data;
+
+	seq_printf(m, "memif-irq-count:\t%llu\n", READ_ONCE(ifd->count));
+}
+
+static const struct file_operations memif_irqfd_fops = {
+	.owner		= THIS_MODULE,
+	.read		= memif_irqfd_read,
+	.write		= memif_irqfd_write,
+	.poll		= memif_irqfd_poll,
+	.release	= memif_irqfd_release,
+	.show_fdinfo	= memif_irqfd_show_fdinfo,
+	.llseek		= noop_llseek,
+};
+
+/* Make @q the receiver of @ifd's kicks; -EBUSY if it has one. */
+static int memif_irqfd_listen(struct memif_irqfd *ifd, struct memif_queue *q)
+{
+	int err = 0;
+
+	spin_lock_irq(&ifd->wqh.lock);
+	if (rcu_access_pointer(ifd->rx))
+		err = -EBUSY;
+	else
+		rcu_assign_pointer(ifd->rx, q);
+	spin_unlock_irq(&ifd->wqh.lock);
+	return err;
 }
 
 /**
- * memif_irq_create() - create a ring's interrupt channel (client)
+ * memif_irq_create() - create a ring's interrupt file (client)
  * @irq: the channel, zeroed
  * @q: the queue a kick is for
  * @rx: whether kicks from the peer schedule @q's NAPI
- *
- * The peer's end is created in the initial network namespace and given an
- * autobound address, so that it can be neither bound nor connected
- * anywhere else: the peer can only talk to us through it.
  *
  * Return: 0 or a negative errno.
  */
 int memif_irq_create(struct memif_irq *irq, struct memif_queue *q, bool rx)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct socket *ours, *theirs;
+	struct memif_irqfd *ifd;
 	struct file *file;
-	int err;
 
-	err = sock_create_kern(&init_net, AF_UNIX, SOCK_SEQPACKET, 0, &ours);
-	if (err)
-		return err;
-	err = sock_create_kern(&init_net, AF_UNIX, SOCK_SEQPACKET, 0, &theirs);
-	if (err)
-		goto err_release_ours;
-	err = kernel_bind(theirs, (struct sockaddr *)&sun,
-			  offsetof(struct sockaddr_un, sun_path));
-	if (err)
-		goto err_release_theirs;
-	err = ours->ops->socketpair(ours, theirs);
-	if (err)
-		goto err_release_theirs;
-	/* On failure this releases @theirs. */
-	file = sock_alloc_file(theirs, O_NONBLOCK, "[memif-irq]");
+	ifd = kzalloc(sizeof(*ifd), GFP_KERNEL_ACCOUNT);
+	if (!ifd)
+		return -ENOMEM;
+	init_waitqueue_head(&ifd->wqh);
+	if (rx)
+		RCU_INIT_POINTER(ifd->rx, q);
+	/* As eventfd(0, EFD_NONBLOCK) would make it, which peers expect. */
+	file = anon_inode_getfile("[memif-irq]", &memif_irqfd_fops, ifd,
+				  O_RDWR | O_NONBLOCK);
 	if (IS_ERR(file)) {
-		err = PTR_ERR(file);
-		goto err_release_ours;
+		kfree(ifd);
+		return PTR_ERR(file);
 	}
-	memif_socket_hook(ours, rx ? q : NULL, memif_irq_event, &irq->saved);
-	irq->sock = ours;
-	irq->own_sock = true;
+	refcount_set(&ifd->refs, 2);	/* the file's and ours */
+	irq->ifd = ifd;
+	irq->rx = rx;
 	irq->file = file;
-	irq->peer_end = theirs;
 	return 0;
+}
 
-err_release_theirs:
-	sock_release(theirs);
-err_release_ours:
-	sock_release(ours);
-	return err;
+/**
+ * memif_irq_sent() - the peer has the interrupt file now
+ * @irq: a client's channel, its file passed in ADD_RING
+ *
+ * Keep only the file's state: whether the peer keeps the file is its
+ * business, and a file of ours held by one of our links would pin the
+ * module.
+ */
+void memif_irq_sent(struct memif_irq *irq)
+{
+	if (irq->file) {
+		fput(irq->file);
+		irq->file = NULL;
+	}
 }
 
 /* The client signalled one of our rx rings: runs under its wait-queue lock. */
@@ -136,46 +264,53 @@ static void memif_irq_queue_proc(struct file *file, wait_queue_head_t *wqh,
  * @q: the queue
  * @rx: whether the client signals it (a C2S ring) and we must listen
  *
- * Return: 0, -EINVAL if @file is neither an eventfd nor an AF_UNIX
- * datagram or connected seqpacket socket, -EBUSY for a socket somebody
- * (another ring of ours, say) already takes the callbacks of.
+ * Return: 0, -EINVAL if @file is neither an eventfd nor one of our
+ * interrupt files opened for reading and writing, -EBUSY for one of ours
+ * another ring already listens on, -EACCES if the security policy does
+ * not let us receive it.
  */
 int memif_irq_attach(struct memif_irq *irq, struct file *file,
 		     struct memif_queue *q, bool rx)
 {
-	struct eventfd_ctx *efd = eventfd_ctx_fileget(file);
-	struct socket *sock;
+	struct eventfd_ctx *efd;
+	struct memif_irqfd *ifd;
+	int err;
 
-	if (!IS_ERR(efd)) {
-		irq->efd = efd;
-		irq->q = q;
+	if ((file->f_mode & (FMODE_READ | FMODE_WRITE)) !=
+	    (FMODE_READ | FMODE_WRITE))
+		return -EINVAL;
+	if (file->f_op == &memif_irqfd_fops) {
+		ifd = file->private_data;
+		if (memif_socket_receive_check(file))
+			return -EACCES;
 		if (rx) {
-			/* In hard interrupt context on PREEMPT_RT too,
-			 * where NAPI runs on its way out.
-			 */
-			irq->work = IRQ_WORK_INIT_HARD(memif_irq_work);
-			init_waitqueue_func_entry(&irq->wait, memif_irq_wake);
-			init_poll_funcptr(&irq->pt, memif_irq_queue_proc);
-			vfs_poll(file, &irq->pt);
+			err = memif_irqfd_listen(ifd, q);
+			if (err)
+				return err;
 		}
+		refcount_inc(&ifd->refs);
+		irq->ifd = ifd;
+		irq->rx = rx;
 		return 0;
 	}
-	sock = sock_from_file(file);
-	if (!sock || sock->sk->sk_family != AF_UNIX ||
-	    (sock->type != SOCK_SEQPACKET && sock->type != SOCK_DGRAM))
+	efd = eventfd_ctx_fileget(file);
+	if (IS_ERR(efd))
 		return -EINVAL;
-	/* A SEQPACKET socket must be connected, which it then stays: on a
-	 * listening one each message our callback drops would be a pending
-	 * connection, whose socket only the listener can free.
-	 */
-	if (sock->type == SOCK_SEQPACKET &&
-	    READ_ONCE(sock->sk->sk_state) != TCP_ESTABLISHED)
-		return -EINVAL;
-	if (memif_socket_hook(sock, rx ? q : NULL, memif_irq_event,
-			      &irq->saved))
-		return -EBUSY;
-	irq->sock = sock;
-	irq->file = get_file(file);
+	if (memif_socket_receive_check(file)) {
+		eventfd_ctx_put(efd);
+		return -EACCES;
+	}
+	irq->efd = efd;
+	irq->q = q;
+	if (rx) {
+		/* In hard interrupt context on PREEMPT_RT too, where NAPI
+		 * runs on its way out.
+		 */
+		irq->work = IRQ_WORK_INIT_HARD(memif_irq_work);
+		init_waitqueue_func_entry(&irq->wait, memif_irq_wake);
+		init_poll_funcptr(&irq->pt, memif_irq_queue_proc);
+		vfs_poll(file, &irq->pt);
+	}
 	return 0;
 }
 
@@ -183,17 +318,22 @@ int memif_irq_attach(struct memif_irq *irq, struct file *file,
  * memif_irq_destroy() - release a ring's interrupt channel
  * @irq: the channel; may be empty
  *
- * Once this returns no callback runs for it.
+ * Once this returns no eventfd callback runs for it.  A kick through one
+ * of our files may still be on its way to the queue: the caller waits
+ * for an RCU grace period before the queue goes away.
  */
 void memif_irq_destroy(struct memif_irq *irq)
 {
 	u64 cnt;
 
-	if (irq->sock) {
-		memif_socket_unhook(irq->sock, &irq->saved);
-		if (irq->own_sock)
-			sock_release(irq->sock);
-		fput(irq->file);
+	if (irq->ifd) {
+		if (irq->rx) {
+			spin_lock_irq(&irq->ifd->wqh.lock);
+			RCU_INIT_POINTER(irq->ifd->rx, NULL);
+			spin_unlock_irq(&irq->ifd->wqh.lock);
+		}
+		memif_irq_sent(irq);
+		memif_irqfd_put(irq->ifd);
 	}
 	if (irq->efd) {
 		if (irq->wqh) {
@@ -206,88 +346,16 @@ void memif_irq_destroy(struct memif_irq *irq)
 }
 
 /**
- * memif_irq_can_signal_atomic() - whether memif_irq_signal() may be called
- * from any context
- * @irq: the channel
- *
- * Return: true for an eventfd; false for a socket, which may sleep.
- */
-bool memif_irq_can_signal_atomic(const struct memif_irq *irq)
-{
-	return irq->efd;
-}
-
-/* The socket at the other end of @irq's, when that cannot change: the
- * other end of a client's own pair, or the peer of a SEQPACKET socket a
- * client passed, which holds a reference on it.
- */
-static struct sock *memif_irq_other_sk(const struct memif_irq *irq)
-{
-	if (irq->peer_end)
-		return irq->peer_end->sk;
-	if (irq->sock && irq->sock->type == SOCK_SEQPACKET)
-		return READ_ONCE(unix_peer(irq->sock->sk));
-	return NULL;
-}
-
-/**
- * memif_irq_signal_direct() - kick a peer that is a memif link too
- * @irq: the ring's channel
- *
- * When the other end of the channel's socket is a memif link's, whose
- * callback would take our message and only kick its queue, kick that
- * queue here instead: its NAPI then runs when we enable bottom halves,
- * as a veth peer's does, where a message would have to be sent from a
- * work item.  Not with interrupts off (netpoll): bottom halves cannot be
- * enabled there, and the caller sends a message instead.
- *
- * Return: true if the peer is a memif link (and nothing is to be sent).
- */
-bool memif_irq_signal_direct(struct memif_irq *irq)
-{
-	struct sock *sk = memif_irq_other_sk(irq);
-	struct memif_queue *q = NULL;
-	bool ours;
-
-	if (!sk || irqs_disabled() || in_hardirq())
-		return false;
-	read_lock_bh(&sk->sk_callback_lock);
-	ours = sk->sk_data_ready == memif_irq_event;
-	if (ours)
-		q = sk->sk_user_data;
-	if (q)
-		memif_rx_irq(q);
-	read_unlock_bh(&sk->sk_callback_lock);
-	return ours;
-}
-
-/**
  * memif_irq_signal() - kick the peer
  * @irq: the ring's channel
  *
- * At most one kick is pending at a time on our own socket pair, as with
- * an eventfd counter.  May sleep unless memif_irq_can_signal_atomic().
+ * Any context.  A memif link at the other end has its NAPI scheduled at
+ * once, to run when bottom halves are enabled again.
  */
 void memif_irq_signal(struct memif_irq *irq)
 {
-	u64 one = 1;
-	struct kvec iov = { .iov_base = &one, .iov_len = sizeof(one) };
-	struct msghdr mh = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
-
-	if (irq->efd) {
+	if (irq->efd)
 		memif_eventfd_signal(irq->efd);
-		return;
-	}
-	if (irq->peer_end) {
-		struct sk_buff_head *rq = &irq->peer_end->sk->sk_receive_queue;
-		bool pending;
-
-		/* Under the lock: the peer dequeues, then reads the index. */
-		spin_lock_bh(&rq->lock);
-		pending = !skb_queue_empty(rq);
-		spin_unlock_bh(&rq->lock);
-		if (pending)
-			return;
-	}
-	kernel_sendmsg(irq->sock, &mh, &iov, 1, sizeof(one));
+	else if (irq->ifd)
+		memif_irqfd_kick(irq->ifd, 1);
 }

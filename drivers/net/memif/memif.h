@@ -23,6 +23,7 @@
 struct bpf_prog;
 struct eventfd_ctx;
 struct file;
+struct memif_irqfd;
 struct memif_listener;
 struct page;
 struct sock;
@@ -67,12 +68,10 @@ struct memif_sk_saved {
 
 /**
  * struct memif_irq - a ring's interrupt channel
- * @sock: a socket whose messages are kicks both ways: a client's own end
- *	of its socket pair, or the socket a client passed to a server
- * @file: the file we hold: a client's peer end, or what a client passed
- * @peer_end: client: the peer's end, where our pending kick waits
- * @own_sock: whether @sock is ours to release
- * @saved: callbacks of @sock
+ * @ifd: the state of one of our interrupt files: a client's own, or a
+ *	kernel client's that it passed to us as server
+ * @rx: our queue receives @ifd's kicks
+ * @file: client: the file of @ifd, until it is sent
  * @efd: server: the client's eventfd
  * @wqh: server: its wait queue, while @wait is on it
  * @wait: server: wakes us when the client signals an rx ring
@@ -83,11 +82,9 @@ struct memif_sk_saved {
  * See irq.c.
  */
 struct memif_irq {
-	struct socket *sock;
+	struct memif_irqfd *ifd;
+	bool rx;
 	struct file *file;
-	struct socket *peer_end;
-	bool own_sock;
-	struct memif_sk_saved saved;
 	struct eventfd_ctx *efd;
 	wait_queue_head_t *wqh;
 	wait_queue_entry_t wait;
@@ -160,7 +157,6 @@ struct memif_dev;
  * @napi: rx: NAPI context
  * @timer: tx: polls for room while the queue is stopped
  * @timer_ns: tx: current poll interval
- * @kick_work: tx: signals the peer (socket sends may sleep)
  * @bsize: tx: bytes per buffer of the ring (a client's own; a server's
  *	guess at the client's, see memif_tx_start())
  * @pfrag: rx: pages for the parts of large frames beyond the skb head
@@ -182,7 +178,6 @@ struct memif_queue {
 	struct napi_struct napi;
 	struct hrtimer timer;
 	u64 timer_ns;
-	struct work_struct kick_work;
 	u32 bsize;
 	struct page_frag pfrag;
 	struct xdp_rxq_info xdp_rxq;
@@ -356,6 +351,7 @@ int memif_socket_send(struct socket *sock, const struct memif_msg *msg,
 int memif_socket_send_disconnect(struct socket *sock, const char *reason);
 int memif_socket_recv(struct socket *sock, struct memif_msg *msg,
 		      struct file **file);
+int memif_socket_receive_check(struct file *file);
 struct socket *memif_socket_listen(struct net *net, const char *path,
 				   void *owner, void (*cb)(struct sock *sk),
 				   struct memif_sk_saved *saved);
@@ -374,10 +370,9 @@ void memif_region_destroy(struct memif_region *r);
 
 /* irq.c */
 int memif_irq_create(struct memif_irq *irq, struct memif_queue *q, bool rx);
+void memif_irq_sent(struct memif_irq *irq);
 void memif_irq_destroy(struct memif_irq *irq);
 void memif_irq_signal(struct memif_irq *irq);
-bool memif_irq_signal_direct(struct memif_irq *irq);
-bool memif_irq_can_signal_atomic(const struct memif_irq *irq);
 int memif_irq_attach(struct memif_irq *irq, struct file *file,
 		     struct memif_queue *q, bool rx);
 
@@ -416,7 +411,6 @@ int memif_xdp_bpf(struct net_device *dev, struct netdev_bpf *bpf);
 int memif_xdp_init_queue(struct memif_queue *q);
 void memif_xdp_free_queue(struct memif_queue *q);
 enum hrtimer_restart memif_tx_timer(struct hrtimer *timer);
-void memif_tx_kick_work(struct work_struct *work);
 
 /* stats */
 static inline void memif_stats_add(struct memif_queue_stats *s, u64 pkts,

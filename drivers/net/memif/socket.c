@@ -107,6 +107,29 @@ struct socket *memif_socket_connect(struct net *net, const char *path,
 }
 
 /**
+ * memif_socket_receive_check() - the checks a process receiving a file runs
+ * @file: a file a peer passed, of a kind we use
+ *
+ * A process that receives a file over SCM_RIGHTS has the security module
+ * look at it first (security_file_receive(), through receive_fd()); we
+ * take files off the socket's queue ourselves, so we ask the same of it,
+ * by receiving it into the kworker's table for a moment.
+ *
+ * Return: 0 if we may use @file, or a negative errno.
+ */
+int memif_socket_receive_check(struct file *file)
+{
+	int fd;
+
+	mutex_lock(&memif_fd_lock);
+	fd = memif_receive_fd(file, O_CLOEXEC);
+	if (fd >= 0)
+		close_fd(fd);
+	mutex_unlock(&memif_fd_lock);
+	return fd < 0 ? fd : 0;
+}
+
+/**
  * memif_socket_adopt() - make a server's accepted connection the link's own
  * @m: the link; @m->sock is the connection
  */
@@ -156,10 +179,7 @@ void memif_socket_forget_net(struct socket *sock)
  * @cb: called for data_ready and state_change
  * @saved: where to keep the socket's own callbacks
  *
- * A socket a peer passed may be hooked already: by us (the same socket
- * for two rings: the second hook would save ours as its own callbacks,
- * and leave them behind at unhook), or by another kernel user of
- * sk_user_data.  It is left alone.
+ * Only sockets of our own are hooked: control sockets and listeners.
  *
  * Return: 0, or -EBUSY if somebody already takes @sock's callbacks.
  */

@@ -121,18 +121,6 @@ enum hrtimer_restart memif_tx_timer(struct hrtimer *timer)
 }
 
 /**
- * memif_tx_kick_work() - signal the peer that a ring has new packets
- * @work: the queue's kick_work
- */
-void memif_tx_kick_work(struct work_struct *work)
-{
-	struct memif_queue *q = container_of(work, struct memif_queue,
-					     kick_work);
-
-	memif_irq_signal(&q->irq);
-}
-
-/**
  * memif_tx_kick() - tell the peer a tx ring has new frames
  * @q: the queue, live
  *
@@ -147,12 +135,7 @@ void memif_tx_kick(struct memif_queue *q)
 	smp_mb();
 	if (READ_ONCE(q->ring->flags) & MEMIF_RING_FLAG_MASK_INT)
 		return;
-	if (memif_irq_signal_direct(&q->irq))
-		return;
-	if (memif_irq_can_signal_atomic(&q->irq))
-		memif_irq_signal(&q->irq);
-	else
-		queue_work(system_highpri_wq, &q->kick_work);
+	memif_irq_signal(&q->irq);
 }
 
 /**

@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Tearing down under load: delete a connected link, delete one while
-# traffic flows, rmmod while links are connected and traffic flows.  The
-# peer sees the link go away, the module unloads, nothing leaks (the
-# kernel log scan after the test catches warnings).
+# traffic flows; rmmod while links are connected and traffic flows is
+# refused as long as testpmd holds their interrupt fds (files of the
+# module's own, see irq.c), and succeeds once the links are deleted and
+# testpmd has let go of them.  The peer sees the link go away, the module
+# unloads, nothing leaks (the kernel log scan after the test catches
+# warnings).
 
 source "$(dirname "$0")/memif_lib.sh"
 
@@ -15,7 +18,7 @@ require_memifctl
 
 SOCK=/run/m6.sock
 
-ktap_plan 11
+ktap_plan 13
 
 check "insmod" insmod "$MEMIF_KO"
 defer memif_unload
@@ -52,7 +55,10 @@ p0=$!
 ping -f -w 30 -I m1 192.168.71.1 >/dev/null 2>&1 &
 p1=$!
 sleep 2
-check "rmmod while two links are connected and flooded" rmmod memif
+check_fail "rmmod refused while testpmd holds the interrupt fds" rmmod memif
+check "delete both links while flooded" \
+	bash -c "ip link del dev m0 && ip link del dev m1"
+check "rmmod once testpmd let go of them" wait_for "rmmod memif 2>/dev/null" 10
 check "no memif link left" test "$(ip -o link | grep -c ' m[01]')" = 0
 kill "$p0" "$p1" 2>/dev/null
 wait "$p0" "$p1"

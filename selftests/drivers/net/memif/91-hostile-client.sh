@@ -6,9 +6,9 @@
 # of order, repeated, of unknown type; versions out of range, wrong id,
 # wrong or missing secret; absurd region sizes and indices, rings outside
 # the region or overlapping, absurd ring sizes, more rings than offered;
-# fds missing, extra or of the wrong kind (pipe, socket, /dev/zero, a
-# directory, a memfd for an eventfd), one socket as two rings' interrupt
-# fd (the second hook would have left ours in it); a region memfd smaller than
+# fds missing, extra or of the wrong kind (pipe, sockets of every kind, a
+# listening one, /dev/zero, a directory, a memfd for an eventfd: the kernel
+# never signals a socket on a client's behalf); a region memfd smaller than
 # announced; hanging up and stalling mid-handshake.
 #
 # Each time: the client gets a DISCONNECT naming the problem and the
@@ -91,7 +91,8 @@ scenarios=(
 	"ring-fd-memfd|L|ring interrupt fd is not an eventfd"
 	"ring-fd-socket|L|ring interrupt fd is not an eventfd"
 	"ring-fd-listener|L|ring interrupt fd is not an eventfd"
-	"ring-fd-twice|L|ring interrupt fd already in use"
+	"ring-fd-seqpacket|L|ring interrupt fd is not an eventfd"
+	"ring-fd-dgram|L|ring interrupt fd is not an eventfd"
 	"fd-on-connect|L|unexpected file descriptor"
 	"bad-cookie|L|wrong ring cookie"
 	"hangup|H|peer hung up during the handshake"

@@ -207,7 +207,6 @@ static const struct scenario scenarios[] = {
 	{ "ring-fd-pipe", 'C', P_RING, "a pipe as a ring's interrupt fd" },
 	{ "ring-fd-memfd", 'C', P_RING, "a memfd as a ring's interrupt fd" },
 	{ "ring-fd-socket", 'C', P_RING, "a stream socket as a ring's interrupt fd" },
-	{ "ring-fd-twice", 'C', P_RING, "one seqpacket socket as both rings' interrupt fd" },
 	{ "ring-fd-listener", 'C', P_RING, "a listening seqpacket socket as a ring's interrupt fd" },
 	{ "fd-on-connect", 'C', P_CONNECT, "CONNECT carrying an fd" },
 	{ "bad-cookie", 'C', P_CONNECT, "ring cookie 0 at CONNECT" },
@@ -249,6 +248,8 @@ static const struct scenario scenarios[] = {
 	{ "d-storm", 'B', P_DATA, "write the interrupt eventfd in a tight loop" },
 	{ "d-no-return", 'B', P_DATA, "never give buffers back" },
 	{ "d-vnet", 'B', P_DATA, "take offloads, send frames with broken virtio_net_hdrs" },
+	{ "ring-fd-seqpacket", 'C', P_RING, "a connected seqpacket socket as a ring's interrupt fd" },
+	{ "ring-fd-dgram", 'C', P_RING, "a datagram socket as a ring's interrupt fd" },
 };
 
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -849,9 +850,15 @@ static int fd_of_kind(const char *kind)
 		close(p[1]);
 		return p[0];
 	}
-	/* Datagram and connected seqpacket AF_UNIX sockets are legal interrupt fds. */
+	if (!strcmp(kind, "seqpacket")) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, p))
+			die("socketpair: %s", strerror(errno));
+		return p[0];
+	}
 	if (!strcmp(kind, "socket"))
 		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	else if (!strcmp(kind, "dgram"))
+		fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	else if (!strcmp(kind, "listener"))
 		fd = listener();
 	else if (!strcmp(kind, "devzero"))
@@ -886,16 +893,6 @@ static void do_connect(void)
 		close(cs);
 		usleep(100000);
 	}
-}
-
-/* One end of a SEQPACKET socket pair, the same each time. */
-static int shared_ring_socket(void)
-{
-	static int sp[2] = { -1, -1 };
-
-	if (sp[0] < 0 && socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp))
-		die("socketpair: %s", strerror(errno));
-	return sp[0];
 }
 
 static void add_ring(int c2s, uint16_t index, uint32_t offset, int fd)
@@ -934,8 +931,10 @@ static void add_ring(int c2s, uint16_t index, uint32_t offset, int fd)
 		fd = fd_of_kind("socket");
 	else if (is("ring-fd-listener"))
 		fd = fd_of_kind("listener");
-	else if (is("ring-fd-twice"))
-		fd = shared_ring_socket();
+	else if (is("ring-fd-seqpacket"))
+		fd = fd_of_kind("seqpacket");
+	else if (is("ring-fd-dgram"))
+		fd = fd_of_kind("dgram");
 	send_msg(&m, fd);
 }
 
