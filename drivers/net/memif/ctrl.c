@@ -134,6 +134,7 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 			     bool tell)
 {
 	bool was_connected = m->state == MEMIF_STATE_CONNECTED;
+	bool server = memif_is_server(m);
 
 	if (reason)
 		memif_set_reason(m, "local", reason);
@@ -146,8 +147,18 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 	}
 	memif_free_queues_irq(m->txq, m->dev->num_tx_queues);
 	memif_free_queues_irq(m->rxq, m->dev->num_rx_queues);
+	/* A client whose INIT the server took, to fail later, waits longer
+	 * each time: a server that takes regions and hangs up costs it one
+	 * per attempt.
+	 */
+	if (m->init_taken && !was_connected)
+		m->retry = min(m->retry * 2, MEMIF_RETRY_MAX);
+	else
+		m->retry = MEMIF_RETRY_INTERVAL;
+	m->init_taken = false;
 	while (m->n_regions)
-		memif_region_destroy(&m->regions[--m->n_regions]);
+		memif_region_destroy(&m->regions[--m->n_regions],
+				     server ? NULL : &m->held);
 	WRITE_ONCE(m->n_tx, 0);
 	WRITE_ONCE(m->n_rx, 0);
 	WRITE_ONCE(m->run_log2, 0);
@@ -164,9 +175,8 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 		netdev_info(m->dev, "disconnected: %s\n", m->disc_reason);
 	if (m->running) {
 		memif_set_state(m, MEMIF_STATE_WAITING);
-		if (!memif_is_server(m))
-			mod_delayed_work(memif_wq, &m->timer_work,
-					 MEMIF_RETRY_INTERVAL);
+		if (!server)
+			mod_delayed_work(memif_wq, &m->timer_work, m->retry);
 	} else {
 		memif_set_state(m, MEMIF_STATE_DOWN);
 	}
@@ -202,12 +212,18 @@ static bool memif_want_rx_offloads(const struct memif_dev *m)
  */
 static const char *memif_client_prepare(struct memif_dev *m)
 {
+	u64 size = memif_ring_region_size(m->n_tx, m->n_rx, m->run_log2,
+					  m->cfg.buffer_size);
+	int err;
 	u16 i;
 
-	if (memif_region_create(&m->regions[0],
-				memif_ring_region_size(m->n_tx, m->n_rx,
-						       m->run_log2,
-						       m->cfg.buffer_size)))
+	/* What the peer still holds of earlier connections is ours too. */
+	if (memif_region_held(&m->held) + size > m->cfg.max_memory)
+		return "max-memory reached: the peer still holds earlier regions";
+	err = memif_region_create(m, &m->regions[0], size);
+	if (err == -EINTR)
+		return "interface down";
+	if (err)
 		return "cannot allocate shared memory";
 	m->n_regions = 1;
 	memif_ring_client_layout(m);
@@ -369,6 +385,7 @@ static const char *memif_client_handle(struct memif_dev *m,
 	case MEMIF_MSG_ACK:
 		if (!m->msgs_sent || m->msgs_sent >= m->msgs_total)
 			return "unexpected ACK";
+		m->init_taken = true;
 		return memif_client_send_next(m);
 	case MEMIF_MSG_CONNECTED:
 		if (m->state != MEMIF_STATE_HANDSHAKE || !m->msgs_total ||
@@ -397,11 +414,17 @@ static const char *memif_server_add_region(struct memif_dev *m,
 					   struct file *file)
 {
 	const char *reason;
+	u64 total = ar->size;
+	u16 i;
 
 	reason = memif_valid_add_region(ar, file, m->n_regions);
 	if (reason)
 		return reason;
-	reason = memif_region_map(&m->regions[ar->index], file, ar->size);
+	for (i = 0; i < m->n_regions; i++)
+		total += m->regions[i].size;
+	if (total > m->cfg.max_memory)
+		return "regions exceed the link's max-memory";
+	reason = memif_region_map(m, &m->regions[ar->index], file, ar->size);
 	if (reason)
 		return reason;
 	m->n_regions++;
@@ -560,6 +583,11 @@ static void memif_ctrl_rx_work(struct work_struct *work)
 		memif_peer_fault(m, reason);
 		goto out;
 	}
+	if (xchg(&m->xdp_reconnect, false) && m->rx_vnet && m->sock) {
+		memif_disconnect(m, "XDP attached: reconnecting without offloads",
+				 true);
+		goto out;
+	}
 	while (m->sock) {
 		ret = memif_socket_recv(m->sock, &msg, server ? &file : NULL);
 		if (ret == -EAGAIN)
@@ -591,6 +619,11 @@ static void memif_ctrl_rx_work(struct work_struct *work)
 		} else {
 			reason = memif_client_handle(m, &msg);
 		}
+		/* Not the peer's fault: the link is going down, and whoever
+		 * stopped the mapping disconnects it.
+		 */
+		if (reason && READ_ONCE(m->map_abort))
+			break;
 		if (reason) {
 			memif_proto_error(m, reason);
 			break;
@@ -620,7 +653,9 @@ static void memif_client_connect(struct memif_dev *m)
 	if (IS_ERR(sock)) {
 		snprintf(why, sizeof(why), "cannot connect: %pe", sock);
 		memif_set_reason(m, "local", why);
-		mod_delayed_work(memif_wq, &m->timer_work, MEMIF_RETRY_INTERVAL);
+		/* Whoever made us back off is gone. */
+		m->retry = MEMIF_RETRY_INTERVAL;
+		mod_delayed_work(memif_wq, &m->timer_work, m->retry);
 		return;
 	}
 	m->sock = sock;
@@ -678,6 +713,16 @@ out:
 		memif_server_listen(m);
 }
 
+/* Take the link's lock for RTNL's sake: a region being mapped under it
+ * stops at once, rather than when it is complete (region.c).
+ */
+static void memif_ctrl_lock_abort(struct memif_dev *m)
+{
+	WRITE_ONCE(m->map_abort, true);
+	mutex_lock(&m->lock);
+	WRITE_ONCE(m->map_abort, false);
+}
+
 /**
  * memif_ctrl_app_name() - our application name, as HELLO and INIT give it
  * @name: where to put it
@@ -699,6 +744,8 @@ void memif_ctrl_app_name(char *name, size_t len)
 void memif_ctrl_init(struct memif_dev *m)
 {
 	mutex_init(&m->lock);
+	INIT_LIST_HEAD(&m->held);
+	m->retry = MEMIF_RETRY_INTERVAL;
 	spin_lock_init(&m->info_lock);
 	INIT_WORK(&m->rx_work, memif_ctrl_rx_work);
 	INIT_DELAYED_WORK(&m->timer_work, memif_ctrl_timer_work);
@@ -714,6 +761,7 @@ void memif_ctrl_start(struct memif_dev *m)
 {
 	mutex_lock(&m->lock);
 	m->running = true;
+	WRITE_ONCE(m->xdp_reconnect, false);
 	memif_set_state(m, MEMIF_STATE_WAITING);
 	mod_delayed_work(memif_wq, &m->timer_work, 0);
 	mutex_unlock(&m->lock);
@@ -727,14 +775,15 @@ void memif_ctrl_start(struct memif_dev *m)
  */
 void memif_ctrl_stop(struct memif_dev *m)
 {
-	mutex_lock(&m->lock);
+	memif_ctrl_lock_abort(m);
 	m->running = false;
 	mutex_unlock(&m->lock);
 	/* No listener is attached by timer_work, or hands us a client, after this. */
 	cancel_delayed_work_sync(&m->timer_work);
 	memif_listener_detach(m);
-	mutex_lock(&m->lock);
+	memif_ctrl_lock_abort(m);
 	memif_disconnect(m, m->sock ? "interface down" : NULL, true);
+	m->retry = MEMIF_RETRY_INTERVAL;
 	mutex_unlock(&m->lock);
 	cancel_work_sync(&m->rx_work);
 	cancel_delayed_work_sync(&m->timer_work);
@@ -751,7 +800,7 @@ void memif_ctrl_forget_net(struct memif_dev *m)
 {
 	cancel_delayed_work_sync(&m->timer_work);
 	memif_listener_detach(m);
-	mutex_lock(&m->lock);
+	memif_ctrl_lock_abort(m);
 	/* Says why, whether connected or not; no retry succeeds now. */
 	memif_disconnect(m, MEMIF_REASON_NET_GONE, true);
 	mutex_unlock(&m->lock);
@@ -767,11 +816,8 @@ void memif_ctrl_forget_net(struct memif_dev *m)
  */
 void memif_ctrl_xdp_attached(struct memif_dev *m)
 {
-	mutex_lock(&m->lock);
-	if (m->rx_vnet && m->sock)
-		memif_disconnect(m, "XDP attached: reconnecting without offloads",
-				 true);
-	mutex_unlock(&m->lock);
+	WRITE_ONCE(m->xdp_reconnect, true);
+	queue_work(memif_wq, &m->rx_work);
 }
 
 /**

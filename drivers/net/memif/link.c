@@ -8,6 +8,8 @@
 
 #include <linux/etherdevice.h>
 #include <linux/log2.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
 
@@ -22,7 +24,15 @@
 /* Every memif device, under RTNL. */
 static LIST_HEAD(memif_devices);
 
+/* Not const: 6.1's policy points to it without. */
+static struct netlink_range_validation memif_max_memory_range = {
+	.min = MEMIF_MAX_MEMORY_MIN,
+	.max = MEMIF_MAX_MEMORY_MAX,
+};
+
 static const struct nla_policy memif_policy[IFLA_MEMIF_MAX + 1] = {
+	[IFLA_MEMIF_UNSPEC]		= { .strict_start_type =
+						    IFLA_MEMIF_PAD },
 	[IFLA_MEMIF_ROLE]		= { .type = NLA_U8 },
 	[IFLA_MEMIF_SOCKET]		= { .type = NLA_NUL_STRING },
 	[IFLA_MEMIF_ID]			= { .type = NLA_U32 },
@@ -42,6 +52,9 @@ static const struct nla_policy memif_policy[IFLA_MEMIF_MAX + 1] = {
 	[IFLA_MEMIF_RINGS]		= { .type = NLA_REJECT },
 	[IFLA_MEMIF_OFFLOADS]		= { .type = NLA_U8 },
 	[IFLA_MEMIF_RUN_OFFLOADS]	= { .type = NLA_REJECT },
+	[IFLA_MEMIF_PAD]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_MAX_MEMORY]		=
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memif_max_memory_range),
 };
 
 /* A path is resolved by the kernel with full privileges in the initial
@@ -104,7 +117,7 @@ static int memif_validate_queues(struct nlattr *attr, u32 *n,
  * came from, if any, for the message.
  */
 static int memif_link_check_sizes(u32 ntx, u32 nrx, u8 log2, u32 bsize,
-				  const struct nlattr *battr,
+				  u64 max_memory, const struct nlattr *battr,
 				  struct netlink_ext_ack *extack)
 {
 	if (bsize < MEMIF_BUFFER_SIZE_MIN || bsize > MEMIF_BUFFER_SIZE_MAX) {
@@ -115,6 +128,11 @@ static int memif_link_check_sizes(u32 ntx, u32 nrx, u8 log2, u32 bsize,
 	if (memif_ring_region_size(ntx, nrx, log2, bsize) > (u64)U32_MAX + 1) {
 		NL_SET_ERR_MSG(extack,
 			       "queues x ring size x buffer size need more than the 4 GiB a memif region can address");
+		return -EINVAL;
+	}
+	if (memif_ring_region_size(ntx, nrx, log2, bsize) > max_memory) {
+		NL_SET_ERR_MSG(extack,
+			       "queues x ring size x buffer size need more shared memory than max-memory allows");
 		return -EINVAL;
 	}
 	return 0;
@@ -128,6 +146,7 @@ static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 {
 	u8 log2 = MEMIF_LOG2_RING_SIZE_DEFAULT, mode = MEMIF_MODE_ETHERNET;
 	u32 bsize = MEMIF_BUFFER_SIZE_DEFAULT, ntx = 1, nrx = 1;
+	u64 max_memory = MEMIF_MAX_MEMORY_DEFAULT;
 	struct nlattr *a;
 	int err;
 
@@ -183,6 +202,9 @@ static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 		NL_SET_ERR_MSG_ATTR(extack, a, "offloads must be on or off");
 		return -EINVAL;
 	}
+	a = data[IFLA_MEMIF_MAX_MEMORY];
+	if (a)
+		max_memory = nla_get_u64(a);
 	if (mode == MEMIF_MODE_IP && tb[IFLA_ADDRESS]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
 				    "an ip mode link has no MAC address");
@@ -199,7 +221,7 @@ geometry:
 			return -EADDRNOTAVAIL;
 		}
 	}
-	return memif_link_check_sizes(ntx, nrx, log2, bsize,
+	return memif_link_check_sizes(ntx, nrx, log2, bsize, max_memory,
 				      data ? data[IFLA_MEMIF_BUFFER_SIZE] : NULL,
 				      extack);
 }
@@ -227,6 +249,8 @@ static void memif_apply_cfg(struct memif_cfg *cfg, struct nlattr *data[])
 		cfg->buffer_size = nla_get_u32(data[IFLA_MEMIF_BUFFER_SIZE]);
 	if (data[IFLA_MEMIF_OFFLOADS])
 		cfg->offloads = nla_get_u8(data[IFLA_MEMIF_OFFLOADS]);
+	if (data[IFLA_MEMIF_MAX_MEMORY])
+		cfg->max_memory = nla_get_u64(data[IFLA_MEMIF_MAX_MEMORY]);
 }
 
 static void memif_parse_cfg(struct memif_cfg *cfg, struct nlattr *data[])
@@ -239,12 +263,30 @@ static void memif_parse_cfg(struct memif_cfg *cfg, struct nlattr *data[])
 	cfg->mode = MEMIF_MODE_ETHERNET;
 	cfg->log2_ring_size = MEMIF_LOG2_RING_SIZE_DEFAULT;
 	cfg->offloads = 1;
+	cfg->max_memory = MEMIF_MAX_MEMORY_DEFAULT;
 	memif_apply_cfg(cfg, data);
+}
+
+/* Whoever runs this (ip link add, ip link set, ethtool) is the link's
+ * owner now: see struct memif_owner.
+ */
+static void memif_owner_get(struct memif_owner *owner)
+{
+	owner->memcg = get_mem_cgroup_from_mm(current->mm);
+}
+
+static void memif_owner_put(struct memif_owner *owner)
+{
+	mem_cgroup_put(owner->memcg);
 }
 
 static void memif_destruct(struct net_device *dev)
 {
-	memif_device_free_queues(netdev_priv(dev));
+	struct memif_dev *m = netdev_priv(dev);
+
+	memif_device_free_queues(m);
+	memif_region_forget_held(&m->held);
+	memif_owner_put(&m->owner);
 }
 
 static int memif_newlink(struct net *src_net, struct net_device *dev,
@@ -259,6 +301,7 @@ static int memif_newlink(struct net *src_net, struct net_device *dev,
 		return -EPERM;
 	m->dev = dev;
 	memif_parse_cfg(&m->cfg, data);
+	memif_owner_get(&m->owner);
 	if (m->cfg.mode == MEMIF_MODE_IP)
 		memif_device_set_ip_mode(dev);
 	memif_ctrl_init(m);
@@ -267,11 +310,11 @@ static int memif_newlink(struct net *src_net, struct net_device *dev,
 
 	err = memif_device_init_queues(m);
 	if (err)
-		return err;
+		goto err_put_owner;
 	err = register_netdevice(dev);
 	if (err) {
 		memif_device_free_queues(m);
-		return err;
+		goto err_put_owner;
 	}
 	/* From here on the destructor owns the queues. */
 	dev->priv_destructor = memif_destruct;
@@ -279,6 +322,10 @@ static int memif_newlink(struct net *src_net, struct net_device *dev,
 	list_add(&m->list, &memif_devices);
 	netdev_dbg(dev, "Interface created\n");
 	return 0;
+
+err_put_owner:
+	memif_owner_put(&m->owner);
+	return err;
 }
 
 /**
@@ -289,7 +336,8 @@ static int memif_newlink(struct net *src_net, struct net_device *dev,
  * @extack: where to say why not
  *
  * Settings are read when the link comes up, so they change only while it
- * is down, and only to sizes a link can be created with.
+ * is down, and only to sizes a link can be created with.  Whoever
+ * changes them becomes the link's owner.
  *
  * Return: 0, -EBUSY while the link is up, or -EINVAL.
  */
@@ -299,6 +347,7 @@ int memif_link_reconfigure(struct net_device *dev,
 			   struct netlink_ext_ack *extack)
 {
 	struct memif_dev *m = netdev_priv(dev);
+	struct memif_owner owner;
 	int err;
 
 	if (netif_running(dev)) {
@@ -308,12 +357,15 @@ int memif_link_reconfigure(struct net_device *dev,
 	}
 	err = memif_link_check_sizes(dev->num_tx_queues, dev->num_rx_queues,
 				     cfg->log2_ring_size, cfg->buffer_size,
-				     battr, extack);
+				     cfg->max_memory, battr, extack);
 	if (err)
 		return err;
+	memif_owner_get(&owner);
 	mutex_lock(&m->lock);
 	m->cfg = *cfg;
+	swap(m->owner, owner);
 	mutex_unlock(&m->lock);
+	memif_owner_put(&owner);
 	return 0;
 }
 
@@ -400,6 +452,7 @@ static size_t memif_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +		/* RUN_LOG2_RING_SIZE */
 	       nla_total_size(sizeof(u8)) +		/* OFFLOADS */
 	       nla_total_size(sizeof(u8)) +		/* RUN_OFFLOADS */
+	       nla_total_size_64bit(sizeof(u64)) +	/* MAX_MEMORY */
 	       nla_total_size(0) +			/* REGIONS */
 	       MEMIF_MAX_REGIONS * MEMIF_REGION_ATTR_SIZE +
 	       nla_total_size(0) +			/* RINGS */
@@ -514,7 +567,9 @@ static int memif_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u32(skb, IFLA_MEMIF_BUFFER_SIZE, cfg->buffer_size) ||
 	    nla_put_u8(skb, IFLA_MEMIF_STATE, state) ||
 	    nla_put_u8(skb, IFLA_MEMIF_HAS_SECRET, !!cfg->secret[0]) ||
-	    nla_put_u8(skb, IFLA_MEMIF_OFFLOADS, cfg->offloads))
+	    nla_put_u8(skb, IFLA_MEMIF_OFFLOADS, cfg->offloads) ||
+	    nla_put_u64_64bit(skb, IFLA_MEMIF_MAX_MEMORY, cfg->max_memory,
+			      IFLA_MEMIF_PAD))
 		return -EMSGSIZE;
 	if ((name[0] && nla_put_string(skb, IFLA_MEMIF_PEER_NAME, name)) ||
 	    (app[0] && nla_put_string(skb, IFLA_MEMIF_PEER_APP, app)) ||

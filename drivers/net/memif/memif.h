@@ -23,6 +23,7 @@
 struct bpf_prog;
 struct eventfd_ctx;
 struct file;
+struct mem_cgroup;
 struct memif_irqfd;
 struct memif_listener;
 struct page;
@@ -31,13 +32,18 @@ struct socket;
 
 /* How long a handshake may take before either side gives up. */
 #define MEMIF_HANDSHAKE_TIMEOUT	(5 * HZ)
-/* How often a client retries while no server answers. */
+/* How often a client retries while no server answers; after a handshake
+ * that failed once the server took its INIT, it waits twice as long each
+ * time, up to MEMIF_RETRY_MAX.
+ */
 #define MEMIF_RETRY_INTERVAL	HZ
+#define MEMIF_RETRY_MAX		(16 * HZ)
 
 /**
- * struct memif_cfg - a link's settings, fixed at creation
+ * struct memif_cfg - a link's settings, changed only while it is down
  * @socket: control socket path; '@' starts an abstract name
  * @secret: NUL-terminated secret, empty for none
+ * @max_memory: bytes of shared memory a connection may map or allocate
  * @id: interface id
  * @buffer_size: bytes per packet buffer
  * @role: enum memif_role
@@ -48,12 +54,36 @@ struct socket;
 struct memif_cfg {
 	char socket[MEMIF_SOCKET_MAX + 1];
 	char secret[MEMIF_SECRET_MAX + 1];
+	u64 max_memory;
 	u32 id;
 	u32 buffer_size;
 	u8 role;
 	u8 mode;
 	u8 log2_ring_size;
 	u8 offloads;
+};
+
+/**
+ * struct memif_owner - on whose behalf a link acts: whoever created it or
+ *	last changed its settings
+ * @memcg: their memory cgroup, charged for the link's shared memory
+ */
+struct memif_owner {
+	struct mem_cgroup *memcg;
+};
+
+/**
+ * struct memif_held - a client's region of an earlier connection that the
+ *	peer still holds: its memory is still the owner's, and counts against
+ *	max_memory until the peer lets go
+ * @node: entry in memif_dev.held
+ * @file: the region's shmem file
+ * @size: its size
+ */
+struct memif_held {
+	struct list_head node;
+	struct file *file;
+	u64 size;
 };
 
 /**
@@ -189,11 +219,14 @@ struct memif_queue {
  * struct memif_dev - private data of a memif netdevice
  * @dev: the netdevice
  * @cfg: settings
+ * @owner: on whose behalf it acts (changed with @cfg)
  * @list: entry in memif_devices, under RTNL
  * @creating_net: namespace the link was created in; the control socket
  *	lives there.  No reference is held: cleared by the pernet pre_exit
  * @txq: transmit rings (C2S for a client), dev->num_tx_queues of them
  * @rxq: receive rings (S2C for a client), dev->num_rx_queues of them
+ * @map_abort: set before the lock is taken to take the link down or to
+ *	end its connection: a mapping under way stops (region.c)
  * @lock: serializes the control channel: everything below up to @info_lock
  * @running: the link is up and should be connected
  * @state: enum memif_state
@@ -204,6 +237,9 @@ struct memif_queue {
  * @deadline: when the running handshake times out
  * @msgs_sent: handshake messages the client has sent so far
  * @msgs_total: handshake messages the client will send
+ * @retry: client: how long to wait before the next attempt
+ * @init_taken: client: the server acknowledged our INIT
+ * @held: client: regions of earlier connections the peer still holds
  * @regions: the shared memory: a client's one region, or a server's
  *	mappings of the client's regions
  * @n_regions: regions in use
@@ -219,6 +255,8 @@ struct memif_queue {
  * @rx_vnet: frames we receive start with one
  * @xdp_prog: the XDP program, if any (RCU, changed under RTNL)
  * @fault_reason: set when the data path finds the peer misbehaving: why
+ * @xdp_reconnect: set when an XDP program is attached: the connection
+ *	ends if it brings frames with offloads
  * @info_lock: protects @peer_name, @peer_app, @disc_reason, @shm_visible
  * @shm_visible: @regions and the rings may be read for a report: set once
  *	connected, cleared before anything is unmapped
@@ -234,10 +272,12 @@ struct memif_queue {
 struct memif_dev {
 	struct net_device *dev;
 	struct memif_cfg cfg;
+	struct memif_owner owner;
 	struct list_head list;
 	struct net __rcu *creating_net;
 	struct memif_queue *txq;
 	struct memif_queue *rxq;
+	bool map_abort;
 
 	struct mutex lock;		/* the control channel state below */
 	bool running;
@@ -249,6 +289,9 @@ struct memif_dev {
 	unsigned long deadline;
 	unsigned int msgs_sent;
 	unsigned int msgs_total;
+	unsigned long retry;
+	bool init_taken;
+	struct list_head held;
 	struct memif_region regions[MEMIF_MAX_REGIONS];
 	u16 n_regions;
 	struct memif_listener *listener;
@@ -264,6 +307,7 @@ struct memif_dev {
 	bool rx_vnet;
 	struct bpf_prog __rcu *xdp_prog;
 	const char *fault_reason;
+	bool xdp_reconnect;
 
 	spinlock_t info_lock;	/* peer names, disc_reason, shm_visible */
 	bool shm_visible;
@@ -363,10 +407,12 @@ int memif_listener_attach(struct memif_dev *m);
 void memif_listener_detach(struct memif_dev *m);
 
 /* region.c */
-int memif_region_create(struct memif_region *r, u64 size);
-const char *memif_region_map(struct memif_region *r, struct file *file,
-			     u64 size);
-void memif_region_destroy(struct memif_region *r);
+int memif_region_create(struct memif_dev *m, struct memif_region *r, u64 size);
+const char *memif_region_map(struct memif_dev *m, struct memif_region *r,
+			     struct file *file, u64 size);
+void memif_region_destroy(struct memif_region *r, struct list_head *held);
+u64 memif_region_held(struct list_head *held);
+void memif_region_forget_held(struct list_head *held);
 
 /* irq.c */
 int memif_irq_create(struct memif_irq *irq, struct memif_queue *q, bool rx);

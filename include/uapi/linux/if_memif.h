@@ -66,6 +66,18 @@
  *	memif link (below), 0 never to: with 0 at either end, frames travel
  *	without them both ways.  Default 1.
  *
+ * IFLA_MEMIF_MAX_MEMORY: u64, the most shared memory in bytes a connection
+ *	may use, MEMIF_MAX_MEMORY_MIN..MEMIF_MAX_MEMORY_MAX.  Default
+ *	MEMIF_MAX_MEMORY_DEFAULT (1 GiB: VPP's, libmemif's and DPDK's
+ *	default rings and buffers take 4 MiB per queue pair, VPP's zero-copy
+ *	client its buffer pools, about 40 MiB).  A server refuses a client
+ *	whose regions add up to more, before it maps any; a client refuses a
+ *	ring geometry that needs more (with EINVAL when it is configured),
+ *	and counts the regions of earlier connections that the peer still
+ *	holds.  Every page the kernel allocates or faults in for a link is
+ *	charged to the memory cgroup of whoever created it or last changed
+ *	its settings.
+ *
  * Offloads.  Two memif links (this driver at both ends) agree in the
  * handshake, in bytes every other implementation leaves zero, to put a
  * struct virtio_net_hdr (<linux/virtio_net.h>, little-endian, 10 bytes) in
@@ -122,6 +134,9 @@
  *	frames this link sends carry a virtio_net_hdr, MEMIF_OFFLOAD_RX when
  *	the frames it receives do.
  *
+ * The settings are reported too, IFLA_MEMIF_SECRET but as
+ * IFLA_MEMIF_HAS_SECRET.  IFLA_MEMIF_PAD only aligns IFLA_MEMIF_MAX_MEMORY.
+ *
  * Terms: server = master, client = slave, C2S (client to server) = S2M,
  * S2C (server to client) = M2S, as VPP and libmemif call them.
  */
@@ -145,6 +160,9 @@
 /* IFLA_MEMIF_RUN_OFFLOADS: which direction's frames carry a virtio_net_hdr. */
 #define MEMIF_OFFLOAD_TX		0x1
 #define MEMIF_OFFLOAD_RX		0x2
+#define MEMIF_MAX_MEMORY_DEFAULT	(1ULL << 30)
+#define MEMIF_MAX_MEMORY_MIN		(1ULL << 20)
+#define MEMIF_MAX_MEMORY_MAX		(1ULL << 36)
 
 /**
  * enum memif_role - which end of the control channel a link is
@@ -218,6 +236,8 @@ enum {
 	IFLA_MEMIF_RINGS,
 	IFLA_MEMIF_OFFLOADS,
 	IFLA_MEMIF_RUN_OFFLOADS,
+	IFLA_MEMIF_PAD,
+	IFLA_MEMIF_MAX_MEMORY,
 	__IFLA_MEMIF_MAX
 };
 
