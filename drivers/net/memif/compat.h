@@ -25,6 +25,16 @@ static inline int memif_vfs_unlink(struct inode *dir, struct dentry *dentry)
 #endif
 }
 
+/* Linux 6.3: notify_change() takes the mount's idmap. */
+static inline int memif_notify_change(struct dentry *dentry, struct iattr *ia)
+{
+#ifdef MEMIF_HAVE_MNT_IDMAP
+	return notify_change(&nop_mnt_idmap, dentry, ia, NULL);
+#else
+	return notify_change(&init_user_ns, dentry, ia, NULL);
+#endif
+}
+
 /* Linux 6.7: receive_fd() takes where to put the fd for the caller. */
 static inline int memif_receive_fd(struct file *file, unsigned int o_flags)
 {

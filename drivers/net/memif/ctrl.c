@@ -529,7 +529,11 @@ int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
 		err = -EBUSY;
 		goto out;
 	}
-	*reason = memif_valid_init(init, m->cfg.mode, m->cfg.secret[0]);
+	/* Before the secret is even looked at. */
+	*reason = memif_socket_peer_ok(sock, m->cfg.peer_uid, m->cfg.peer_gid) ?
+		  NULL : "client credentials refused";
+	if (!*reason)
+		*reason = memif_valid_init(init, m->cfg.mode, m->cfg.secret[0]);
 	if (!*reason && m->cfg.secret[0] && !memif_secret_ok(m, init->secret))
 		*reason = "incorrect secret";
 	if (*reason) {
@@ -647,8 +651,7 @@ static void memif_client_connect(struct memif_dev *m)
 		memif_set_reason(m, "local", MEMIF_REASON_NET_GONE);
 		return;
 	}
-	sock = memif_socket_connect(memif_socket_net(m->cfg.socket, net),
-				    m->cfg.socket, m);
+	sock = memif_socket_connect(memif_socket_net(m->cfg.socket, net), m);
 	put_net(net);
 	if (IS_ERR(sock)) {
 		snprintf(why, sizeof(why), "cannot connect: %pe", sock);
@@ -659,6 +662,11 @@ static void memif_client_connect(struct memif_dev *m)
 		return;
 	}
 	m->sock = sock;
+	/* Whoever answers on the socket gets our secret and our traffic. */
+	if (!memif_socket_peer_ok(sock, m->cfg.peer_uid, m->cfg.peer_gid)) {
+		memif_proto_error(m, "server credentials refused");
+		return;
+	}
 	memif_set_state(m, MEMIF_STATE_HANDSHAKE);
 	m->deadline = jiffies + MEMIF_HANDSHAKE_TIMEOUT;
 	mod_delayed_work(memif_wq, &m->timer_work, MEMIF_HANDSHAKE_TIMEOUT);
@@ -669,15 +677,19 @@ static void memif_client_connect(struct memif_dev *m)
 /* A server listens as long as it is up; retry when that fails. */
 static void memif_server_listen(struct memif_dev *m)
 {
-	char why[64];
+	const char *refused = NULL;
+	char why[MEMIF_REASON_LEN];
 	int err;
 
 	if (m->listener)
 		return;
-	err = memif_listener_attach(m);
+	err = memif_listener_attach(m, &refused);
 	if (!err)
 		return;
-	snprintf(why, sizeof(why), "cannot listen: %pe", ERR_PTR(err));
+	if (refused)
+		snprintf(why, sizeof(why), "cannot listen: %s", refused);
+	else
+		snprintf(why, sizeof(why), "cannot listen: %pe", ERR_PTR(err));
 	mutex_lock(&m->lock);
 	memif_set_reason(m, "local", err == -ENONET ? MEMIF_REASON_NET_GONE : why);
 	mutex_unlock(&m->lock);

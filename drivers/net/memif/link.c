@@ -6,6 +6,7 @@
  */
 #include "memif.h"
 
+#include <linux/cred.h>
 #include <linux/etherdevice.h>
 #include <linux/log2.h>
 #include <linux/memcontrol.h>
@@ -55,7 +56,45 @@ static const struct nla_policy memif_policy[IFLA_MEMIF_MAX + 1] = {
 	[IFLA_MEMIF_PAD]		= { .type = NLA_REJECT },
 	[IFLA_MEMIF_MAX_MEMORY]		=
 		NLA_POLICY_FULL_RANGE(NLA_U64, &memif_max_memory_range),
+	[IFLA_MEMIF_SOCKET_UID]		= { .type = NLA_U32 },
+	[IFLA_MEMIF_SOCKET_GID]		= { .type = NLA_U32 },
+	[IFLA_MEMIF_SOCKET_MODE]	= NLA_POLICY_MAX(NLA_U16, 0777),
+	[IFLA_MEMIF_PEER_UID]		= { .type = NLA_U32 },
+	[IFLA_MEMIF_PEER_GID]		= { .type = NLA_U32 },
 };
+
+/* A uid or gid attribute: MEMIF_ID_NONE, or an id the requester's user
+ * namespace maps.
+ */
+static int memif_validate_ids(struct nlattr *data[],
+			      struct netlink_ext_ack *extack)
+{
+	static const int uids[] = { IFLA_MEMIF_SOCKET_UID, IFLA_MEMIF_PEER_UID };
+	static const int gids[] = { IFLA_MEMIF_SOCKET_GID, IFLA_MEMIF_PEER_GID };
+	struct nlattr *a;
+	unsigned int i;
+	u32 id;
+
+	for (i = 0; i < ARRAY_SIZE(uids); i++) {
+		a = data[uids[i]];
+		id = a ? nla_get_u32(a) : MEMIF_ID_NONE;
+		if (id != MEMIF_ID_NONE &&
+		    !uid_valid(make_kuid(current_user_ns(), id))) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "uid not mapped in the user namespace");
+			return -EINVAL;
+		}
+		a = data[gids[i]];
+		id = a ? nla_get_u32(a) : MEMIF_ID_NONE;
+		if (id != MEMIF_ID_NONE &&
+		    !gid_valid(make_kgid(current_user_ns(), id))) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "gid not mapped in the user namespace");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
 
 /* A path is resolved by the kernel with full privileges in the initial
  * mount namespace: only the initial namespace's admin may name one.
@@ -205,6 +244,9 @@ static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 	a = data[IFLA_MEMIF_MAX_MEMORY];
 	if (a)
 		max_memory = nla_get_u64(a);
+	err = memif_validate_ids(data, extack);
+	if (err)
+		return err;
 	if (mode == MEMIF_MODE_IP && tb[IFLA_ADDRESS]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
 				    "an ip mode link has no MAC address");
@@ -251,6 +293,21 @@ static void memif_apply_cfg(struct memif_cfg *cfg, struct nlattr *data[])
 		cfg->offloads = nla_get_u8(data[IFLA_MEMIF_OFFLOADS]);
 	if (data[IFLA_MEMIF_MAX_MEMORY])
 		cfg->max_memory = nla_get_u64(data[IFLA_MEMIF_MAX_MEMORY]);
+	if (data[IFLA_MEMIF_SOCKET_MODE])
+		cfg->socket_mode = nla_get_u16(data[IFLA_MEMIF_SOCKET_MODE]);
+	/* Checked by memif_validate_ids(): MEMIF_ID_NONE makes them invalid. */
+	if (data[IFLA_MEMIF_SOCKET_UID])
+		cfg->socket_uid = make_kuid(current_user_ns(),
+					    nla_get_u32(data[IFLA_MEMIF_SOCKET_UID]));
+	if (data[IFLA_MEMIF_SOCKET_GID])
+		cfg->socket_gid = make_kgid(current_user_ns(),
+					    nla_get_u32(data[IFLA_MEMIF_SOCKET_GID]));
+	if (data[IFLA_MEMIF_PEER_UID])
+		cfg->peer_uid = make_kuid(current_user_ns(),
+					  nla_get_u32(data[IFLA_MEMIF_PEER_UID]));
+	if (data[IFLA_MEMIF_PEER_GID])
+		cfg->peer_gid = make_kgid(current_user_ns(),
+					  nla_get_u32(data[IFLA_MEMIF_PEER_GID]));
 }
 
 static void memif_parse_cfg(struct memif_cfg *cfg, struct nlattr *data[])
@@ -264,6 +321,11 @@ static void memif_parse_cfg(struct memif_cfg *cfg, struct nlattr *data[])
 	cfg->log2_ring_size = MEMIF_LOG2_RING_SIZE_DEFAULT;
 	cfg->offloads = 1;
 	cfg->max_memory = MEMIF_MAX_MEMORY_DEFAULT;
+	cfg->socket_uid = INVALID_UID;
+	cfg->socket_gid = INVALID_GID;
+	cfg->socket_mode = MEMIF_SOCKET_MODE_DEFAULT;
+	cfg->peer_uid = INVALID_UID;
+	cfg->peer_gid = INVALID_GID;
 	memif_apply_cfg(cfg, data);
 }
 
@@ -272,12 +334,14 @@ static void memif_parse_cfg(struct memif_cfg *cfg, struct nlattr *data[])
  */
 static void memif_owner_get(struct memif_owner *owner)
 {
+	owner->cred = get_current_cred();
 	owner->memcg = get_mem_cgroup_from_mm(current->mm);
 }
 
 static void memif_owner_put(struct memif_owner *owner)
 {
 	mem_cgroup_put(owner->memcg);
+	put_cred(owner->cred);
 }
 
 static void memif_destruct(struct net_device *dev)
@@ -370,22 +434,33 @@ int memif_link_reconfigure(struct net_device *dev,
 }
 
 /* A link handed to another namespace is administered there, but its
- * socket is resolved where it was created: which socket it uses, and
- * whether it listens or connects, is changed only by somebody who could
- * have created it with that socket.  A path needs the initial namespace's
- * admin (checked by memif_validate_socket() for a new path); an abstract
- * name needs CAP_NET_ADMIN over the namespace it is resolved in.
+ * socket is resolved where it was created: which socket it uses, who may
+ * connect to it, and whether it listens or connects, is changed only by
+ * somebody who could have created it with that socket.  A path needs the
+ * initial namespace's admin (checked by memif_validate_socket() for a new
+ * path); an abstract name needs CAP_NET_ADMIN over the namespace it is
+ * resolved in.
  */
 static int memif_changelink_socket_perm(struct memif_dev *m,
 					const struct memif_cfg *cfg,
 					struct nlattr *data[],
 					struct netlink_ext_ack *extack)
 {
-	struct nlattr *a = data[IFLA_MEMIF_SOCKET] ?: data[IFLA_MEMIF_ROLE];
+	const struct memif_cfg *old = &m->cfg;
+	struct nlattr *a = data[IFLA_MEMIF_SOCKET] ?: data[IFLA_MEMIF_ROLE] ?:
+			   data[IFLA_MEMIF_SOCKET_UID] ?:
+			   data[IFLA_MEMIF_SOCKET_GID] ?:
+			   data[IFLA_MEMIF_SOCKET_MODE] ?:
+			   data[IFLA_MEMIF_PEER_UID] ?: data[IFLA_MEMIF_PEER_GID];
 	struct net *net;
 	bool ok;
 
-	if (cfg->role == m->cfg.role && !strcmp(cfg->socket, m->cfg.socket))
+	if (cfg->role == old->role && !strcmp(cfg->socket, old->socket) &&
+	    uid_eq(cfg->socket_uid, old->socket_uid) &&
+	    gid_eq(cfg->socket_gid, old->socket_gid) &&
+	    cfg->socket_mode == old->socket_mode &&
+	    uid_eq(cfg->peer_uid, old->peer_uid) &&
+	    gid_eq(cfg->peer_gid, old->peer_gid))
 		return 0;
 	if (cfg->socket[0] != '@')
 		return memif_validate_socket_perm(cfg->socket, a, extack);
@@ -396,7 +471,7 @@ static int memif_changelink_socket_perm(struct memif_dev *m,
 	if (ok)
 		return 0;
 	NL_SET_ERR_MSG_ATTR(extack, a,
-			    "changing the socket or role needs CAP_NET_ADMIN in the namespace the link was created in");
+			    "changing the socket, its permissions, the peer's credentials or the role needs CAP_NET_ADMIN in the namespace the link was created in");
 	return -EPERM;
 }
 
@@ -453,6 +528,8 @@ static size_t memif_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +		/* OFFLOADS */
 	       nla_total_size(sizeof(u8)) +		/* RUN_OFFLOADS */
 	       nla_total_size_64bit(sizeof(u64)) +	/* MAX_MEMORY */
+	       4 * nla_total_size(sizeof(u32)) +	/* SOCKET_, PEER_UID, _GID */
+	       nla_total_size(sizeof(u16)) +		/* SOCKET_MODE */
 	       nla_total_size(0) +			/* REGIONS */
 	       MEMIF_MAX_REGIONS * MEMIF_REGION_ATTR_SIZE +
 	       nla_total_size(0) +			/* RINGS */
@@ -544,6 +621,21 @@ static int memif_fill_shm(struct sk_buff *skb, struct memif_dev *m)
 	return err;
 }
 
+/* A uid or gid setting, if set, as the reader's user namespace sees it. */
+static int memif_put_uid(struct sk_buff *skb, int type, kuid_t uid)
+{
+	return uid_valid(uid) ?
+	       nla_put_u32(skb, type, from_kuid_munged(current_user_ns(), uid)) :
+	       0;
+}
+
+static int memif_put_gid(struct sk_buff *skb, int type, kgid_t gid)
+{
+	return gid_valid(gid) ?
+	       nla_put_u32(skb, type, from_kgid_munged(current_user_ns(), gid)) :
+	       0;
+}
+
 static int memif_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
 	struct memif_dev *m = netdev_priv(dev);
@@ -569,7 +661,12 @@ static int memif_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_MEMIF_HAS_SECRET, !!cfg->secret[0]) ||
 	    nla_put_u8(skb, IFLA_MEMIF_OFFLOADS, cfg->offloads) ||
 	    nla_put_u64_64bit(skb, IFLA_MEMIF_MAX_MEMORY, cfg->max_memory,
-			      IFLA_MEMIF_PAD))
+			      IFLA_MEMIF_PAD) ||
+	    nla_put_u16(skb, IFLA_MEMIF_SOCKET_MODE, cfg->socket_mode) ||
+	    memif_put_uid(skb, IFLA_MEMIF_SOCKET_UID, cfg->socket_uid) ||
+	    memif_put_gid(skb, IFLA_MEMIF_SOCKET_GID, cfg->socket_gid) ||
+	    memif_put_uid(skb, IFLA_MEMIF_PEER_UID, cfg->peer_uid) ||
+	    memif_put_gid(skb, IFLA_MEMIF_PEER_GID, cfg->peer_gid))
 		return -EMSGSIZE;
 	if ((name[0] && nla_put_string(skb, IFLA_MEMIF_PEER_NAME, name)) ||
 	    (app[0] && nla_put_string(skb, IFLA_MEMIF_PEER_APP, app)) ||

@@ -12,6 +12,13 @@
  * with a DISCONNECT saying why not.  Clients that say nothing for
  * MEMIF_HANDSHAKE_TIMEOUT are dropped.
  *
+ * A listener binds its socket with the credentials of the owner of the
+ * link that created it, and gives a socket file the owner, group and mode
+ * that link asks for.  Another link joins it only if its owner is the same
+ * user, or one who may override file permissions, and asks for the same
+ * owner, group and mode: it would otherwise serve clients that connected
+ * to somebody else's socket.
+ *
  * Locking: memif_listeners_lock protects the list of listeners and their
  * reference counts; each listener's lock protects its links and pending
  * connections.  Lock order: memif_listeners_lock, listener->lock, then a
@@ -19,6 +26,7 @@
  */
 #include "memif.h"
 
+#include <linux/cred.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -30,6 +38,10 @@ struct memif_listener {
 	struct list_head node;
 	struct net *net;
 	char path[MEMIF_SOCKET_MAX + 1];
+	const struct cred *cred;
+	kuid_t socket_uid;
+	kgid_t socket_gid;
+	u16 socket_mode;
 	unsigned int refs;
 	struct socket *sock;
 	struct memif_sk_saved saved;
@@ -224,7 +236,7 @@ static struct memif_listener *memif_listener_find(struct net *net,
 }
 
 static struct memif_listener *memif_listener_create(struct net *net,
-						    const char *path)
+						    const struct memif_dev *m)
 {
 	struct memif_listener *l;
 
@@ -232,20 +244,24 @@ static struct memif_listener *memif_listener_create(struct net *net,
 	if (!l)
 		return ERR_PTR(-ENOMEM);
 	l->net = net;
-	strscpy(l->path, path, sizeof(l->path));
+	strscpy(l->path, m->cfg.socket, sizeof(l->path));
+	l->socket_uid = m->cfg.socket_uid;
+	l->socket_gid = m->cfg.socket_gid;
+	l->socket_mode = m->cfg.socket_mode;
 	mutex_init(&l->lock);
 	INIT_LIST_HEAD(&l->devs);
 	INIT_LIST_HEAD(&l->pending);
 	INIT_WORK(&l->work, memif_listener_work);
 	INIT_DELAYED_WORK(&l->timeout_work, memif_listener_timeout);
-	l->sock = memif_socket_listen(net, path, l, memif_listener_event,
-				      &l->saved);
+	l->sock = memif_socket_listen(net, &m->cfg, m->owner.cred, l,
+				      memif_listener_event, &l->saved);
 	if (IS_ERR(l->sock)) {
 		int err = PTR_ERR(l->sock);
 
 		kfree(l);
 		return ERR_PTR(err);
 	}
+	l->cred = get_cred(m->owner.cred);
 	list_add(&l->node, &memif_listeners);
 	return l;
 }
@@ -256,27 +272,50 @@ static void memif_listener_destroy(struct memif_listener *l)
 
 	list_del(&l->node);
 	mutex_lock(&l->lock);
-	memif_socket_unlisten(l->sock, l->path, &l->saved);
+	memif_socket_unlisten(l->sock, l->path, l->cred, &l->saved);
 	l->sock = NULL;
 	list_for_each_entry_safe(p, tmp, &l->pending, node)
 		memif_pending_close(l, p, "interface deleted");
 	mutex_unlock(&l->lock);
 	cancel_work_sync(&l->work);
 	cancel_delayed_work_sync(&l->timeout_work);
+	put_cred(l->cred);
 	kfree(l);
+}
+
+/* NULL if @m may serve clients of @l, created by another link, or why not. */
+static const char *memif_listener_may_join(const struct memif_listener *l,
+					   const struct memif_dev *m)
+{
+	const struct cred *old;
+	bool ok;
+
+	if (!uid_eq(l->socket_uid, m->cfg.socket_uid) ||
+	    !gid_eq(l->socket_gid, m->cfg.socket_gid) ||
+	    l->socket_mode != m->cfg.socket_mode)
+		return "the socket is served with another owner, group or mode";
+	if (uid_eq(l->cred->fsuid, m->owner.cred->fsuid))
+		return NULL;
+	old = override_creds(m->owner.cred);
+	ok = capable(CAP_DAC_OVERRIDE);
+	revert_creds(old);
+	return ok ? NULL : "another user's links serve the socket";
 }
 
 /**
  * memif_listener_attach() - listen for clients of a server link
  * @m: a server link that is up, not attached, not holding its lock
+ * @refused: set to why, when the links already serving the socket are not
+ *	ones @m may join (see above)
  *
  * Creates the listener for the link's socket, or joins the existing one.
  *
  * Return: 0, -EADDRINUSE if another link on the socket has the same id or
- * somebody else listens there, -ENONET if the namespace the link was
- * created in is gone, another negative errno otherwise.
+ * somebody else listens there, -EPERM with @refused set, -ENONET if the
+ * namespace the link was created in is gone, another negative errno
+ * otherwise.
  */
-int memif_listener_attach(struct memif_dev *m)
+int memif_listener_attach(struct memif_dev *m, const char **refused)
 {
 	struct memif_listener *l;
 	struct net *net, *lnet;
@@ -293,8 +332,14 @@ int memif_listener_attach(struct memif_dev *m)
 	mutex_lock(&memif_listeners_lock);
 	lnet = memif_socket_net(m->cfg.socket, net);
 	l = memif_listener_find(lnet, m->cfg.socket);
-	if (!l) {
-		l = memif_listener_create(lnet, m->cfg.socket);
+	if (l) {
+		*refused = memif_listener_may_join(l, m);
+		if (*refused) {
+			err = -EPERM;
+			goto out;
+		}
+	} else {
+		l = memif_listener_create(lnet, m);
 		if (IS_ERR(l)) {
 			err = PTR_ERR(l);
 			goto out;

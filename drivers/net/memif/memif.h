@@ -21,6 +21,7 @@
 #include <net/xdp.h>
 
 struct bpf_prog;
+struct cred;
 struct eventfd_ctx;
 struct file;
 struct mem_cgroup;
@@ -46,6 +47,11 @@ struct socket;
  * @max_memory: bytes of shared memory a connection may map or allocate
  * @id: interface id
  * @buffer_size: bytes per packet buffer
+ * @socket_uid: owner of a server's socket file; INVALID_UID: its creator
+ * @socket_gid: group of a server's socket file; INVALID_GID: its creator's
+ * @peer_uid: the only effective uid a peer may have; INVALID_UID: any
+ * @peer_gid: the only effective gid a peer may have; INVALID_GID: any
+ * @socket_mode: permissions of a server's socket file
  * @role: enum memif_role
  * @mode: enum memif_mode
  * @log2_ring_size: configured ring size
@@ -57,6 +63,11 @@ struct memif_cfg {
 	u64 max_memory;
 	u32 id;
 	u32 buffer_size;
+	kuid_t socket_uid;
+	kgid_t socket_gid;
+	kuid_t peer_uid;
+	kgid_t peer_gid;
+	u16 socket_mode;
 	u8 role;
 	u8 mode;
 	u8 log2_ring_size;
@@ -66,9 +77,12 @@ struct memif_cfg {
 /**
  * struct memif_owner - on whose behalf a link acts: whoever created it or
  *	last changed its settings
+ * @cred: their credentials: socket paths are bound, connected to and
+ *	unlinked with them
  * @memcg: their memory cgroup, charged for the link's shared memory
  */
 struct memif_owner {
+	const struct cred *cred;
 	struct mem_cgroup *memcg;
 };
 
@@ -381,8 +395,9 @@ static inline void memif_fault_ring(struct memif_dev *m, const char *reason)
 }
 
 /* socket.c */
-struct socket *memif_socket_connect(struct net *net, const char *path,
-				    struct memif_dev *owner);
+struct socket *memif_socket_connect(struct net *net, struct memif_dev *m);
+bool memif_socket_peer_ok(struct socket *sock, kuid_t uid, kgid_t gid);
+int memif_socket_receive_check(struct file *file);
 int memif_socket_hook(struct socket *sock, void *owner,
 		      void (*cb)(struct sock *sk), struct memif_sk_saved *saved);
 void memif_socket_unhook(struct socket *sock, const struct memif_sk_saved *saved);
@@ -395,15 +410,16 @@ int memif_socket_send(struct socket *sock, const struct memif_msg *msg,
 int memif_socket_send_disconnect(struct socket *sock, const char *reason);
 int memif_socket_recv(struct socket *sock, struct memif_msg *msg,
 		      struct file **file);
-int memif_socket_receive_check(struct file *file);
-struct socket *memif_socket_listen(struct net *net, const char *path,
-				   void *owner, void (*cb)(struct sock *sk),
+struct socket *memif_socket_listen(struct net *net, const struct memif_cfg *cfg,
+				   const struct cred *cred, void *owner,
+				   void (*cb)(struct sock *sk),
 				   struct memif_sk_saved *saved);
 void memif_socket_unlisten(struct socket *sock, const char *path,
+			   const struct cred *cred,
 			   const struct memif_sk_saved *saved);
 
 /* listener.c */
-int memif_listener_attach(struct memif_dev *m);
+int memif_listener_attach(struct memif_dev *m, const char **refused);
 void memif_listener_detach(struct memif_dev *m);
 
 /* region.c */

@@ -2,9 +2,20 @@
 /*
  * The control socket: an in-kernel AF_UNIX SOCK_SEQPACKET socket carrying
  * 128-byte messages, some with one file descriptor attached.
+ *
+ * A socket path is used with the credentials of the link's owner (struct
+ * memif_owner): bind, connect, the unlinking of a stale socket file and
+ * the socket file's owner and mode are subject to the permissions that
+ * process has, and a peer's SO_PEERCRED names it, not the kernel.  The
+ * path is resolved against the root of the initial mount namespace: af_unix
+ * resolves it against the calling task's root, and a kworker's is init's;
+ * no supported interface lets a kernel thread take another task's
+ * filesystem view.  That is why only the initial namespace's admin may
+ * name a path (link.c); others use abstract names.
  */
 #include "memif.h"
 
+#include <linux/cred.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/mount.h>
@@ -88,22 +99,50 @@ static struct socket *memif_socket_dial(struct net *net, const char *path)
 }
 
 /**
- * memif_socket_connect() - connect a control socket to a server
+ * memif_socket_connect() - connect a client's control socket to its server
  * @net: network namespace to create the socket in
- * @path: socket path, or abstract name starting with '@'
- * @owner: the memif_dev whose rx_work runs when the socket has news
+ * @m: the client, whose rx_work runs when the socket has news, and with
+ *	whose owner's credentials it connects
  *
  * Return: the connected socket or an ERR_PTR.
  */
-struct socket *memif_socket_connect(struct net *net, const char *path,
-				    struct memif_dev *owner)
+struct socket *memif_socket_connect(struct net *net, struct memif_dev *m)
 {
-	struct socket *sock = memif_socket_dial(net, path);
+	const struct cred *old = override_creds(m->owner.cred);
+	struct socket *sock = memif_socket_dial(net, m->cfg.socket);
 
+	revert_creds(old);
 	if (!IS_ERR(sock))
-		memif_socket_hook(sock, owner, memif_socket_event,
-				  &owner->sk_saved);
+		memif_socket_hook(sock, m, memif_socket_event, &m->sk_saved);
 	return sock;
+}
+
+/**
+ * memif_socket_peer_ok() - whether the peer may be talked to
+ * @sock: a connected control socket
+ * @uid: the effective uid the peer must have; INVALID_UID: any
+ * @gid: the effective gid the peer must have; INVALID_GID: any
+ *
+ * The peer's credentials are SO_PEERCRED's: a client's when it connected,
+ * a server's when it listened.
+ *
+ * Return: true if the peer has them.
+ */
+bool memif_socket_peer_ok(struct socket *sock, kuid_t uid, kgid_t gid)
+{
+	struct sock *sk = sock->sk;
+	const struct cred *cred;
+	bool ok;
+
+	if (!uid_valid(uid) && !gid_valid(gid))
+		return true;
+	spin_lock(&sk->sk_peer_lock);
+	cred = get_cred(sk->sk_peer_cred);
+	spin_unlock(&sk->sk_peer_lock);
+	ok = cred && (!uid_valid(uid) || uid_eq(cred->euid, uid)) &&
+	     (!gid_valid(gid) || gid_eq(cred->egid, gid));
+	put_cred(cred);
+	return ok;
 }
 
 /**
@@ -408,23 +447,40 @@ out:
 	return err;
 }
 
-/**
- * memif_socket_listen() - create a listening control socket
- * @net: network namespace to create it in
- * @path: socket path, or abstract name starting with '@'
- * @owner: sk_user_data for @cb
- * @cb: called when a connection is waiting
- * @saved: where to keep the socket's own callbacks
- *
- * A socket file left by a listener that is gone is replaced; one that
- * somebody listens on is not.
- *
- * Return: the socket or an ERR_PTR.
- */
-struct socket *memif_socket_listen(struct net *net, const char *path,
-				   void *owner, void (*cb)(struct sock *sk),
-				   struct memif_sk_saved *saved)
+/* Give a socket file just bound the owner, group and mode @cfg asks for. */
+static int memif_socket_chown(struct socket *sock, const struct memif_cfg *cfg)
 {
+	const struct path *p = &unix_sk(sock->sk)->path;
+	struct iattr ia = {
+		.ia_valid = ATTR_MODE | ATTR_CTIME,
+		.ia_mode = S_IFSOCK | cfg->socket_mode,
+	};
+	struct inode *inode = d_inode(p->dentry);
+	int err;
+
+	if (uid_valid(cfg->socket_uid)) {
+		ia.ia_valid |= ATTR_UID;
+		ia.ia_uid = cfg->socket_uid;
+	}
+	if (gid_valid(cfg->socket_gid)) {
+		ia.ia_valid |= ATTR_GID;
+		ia.ia_gid = cfg->socket_gid;
+	}
+	err = mnt_want_write(p->mnt);
+	if (err)
+		return err;
+	inode_lock(inode);
+	err = memif_notify_change(p->dentry, &ia);
+	inode_unlock(inode);
+	mnt_drop_write(p->mnt);
+	return err;
+}
+
+/* memif_socket_listen(), with the owner's credentials in force. */
+static struct socket *memif_socket_listen_as(struct net *net,
+					     const struct memif_cfg *cfg)
+{
+	const char *path = cfg->socket;
 	struct sockaddr_un sun;
 	struct socket *sock;
 	int len, err;
@@ -438,13 +494,47 @@ struct socket *memif_socket_listen(struct net *net, const char *path,
 	if (IS_ERR(sock))
 		return sock;
 	err = kernel_bind(sock, (struct sockaddr *)&sun, len);
+	if (!err && path[0] != '@') {
+		err = memif_socket_chown(sock, cfg);
+		if (err)
+			memif_socket_unlink(unix_sk(sock->sk)->path.mnt,
+					    unix_sk(sock->sk)->path.dentry);
+	}
 	if (!err)
 		err = kernel_listen(sock, 64);
 	if (err) {
 		sock_release(sock);
 		return ERR_PTR(err);
 	}
-	memif_socket_hook(sock, owner, cb, saved);
+	return sock;
+}
+
+/**
+ * memif_socket_listen() - create a listening control socket
+ * @net: network namespace to create it in
+ * @cfg: the settings of the link it is for: its socket path or abstract
+ *	name, and for a path the owner, group and mode of the socket file
+ * @cred: the credentials to bind it with, the link owner's
+ * @owner: sk_user_data for @cb
+ * @cb: called when a connection is waiting
+ * @saved: where to keep the socket's own callbacks
+ *
+ * A socket file left by a listener that is gone is replaced; one that
+ * somebody listens on is not.
+ *
+ * Return: the socket or an ERR_PTR.
+ */
+struct socket *memif_socket_listen(struct net *net, const struct memif_cfg *cfg,
+				   const struct cred *cred, void *owner,
+				   void (*cb)(struct sock *sk),
+				   struct memif_sk_saved *saved)
+{
+	const struct cred *old = override_creds(cred);
+	struct socket *sock = memif_socket_listen_as(net, cfg);
+
+	revert_creds(old);
+	if (!IS_ERR(sock))
+		memif_socket_hook(sock, owner, cb, saved);
 	return sock;
 }
 
@@ -452,16 +542,22 @@ struct socket *memif_socket_listen(struct net *net, const char *path,
  * memif_socket_unlisten() - close a listening socket and remove its file
  * @sock: the socket
  * @path: what it was bound to
+ * @cred: the credentials it was bound with
  * @saved: its own callbacks
  */
 void memif_socket_unlisten(struct socket *sock, const char *path,
+			   const struct cred *cred,
 			   const struct memif_sk_saved *saved)
 {
 	struct path *p = &unix_sk(sock->sk)->path;
+	const struct cred *old;
 
 	memif_socket_unhook(sock, saved);
-	if (path[0] != '@' && p->dentry)
+	if (path[0] != '@' && p->dentry) {
+		old = override_creds(cred);
 		memif_socket_unlink(p->mnt, p->dentry);
+		revert_creds(old);
+	}
 	kernel_sock_shutdown(sock, SHUT_RDWR);
 	sock_release(sock);
 }

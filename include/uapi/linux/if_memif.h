@@ -78,6 +78,26 @@
  *	charged to the memory cgroup of whoever created it or last changed
  *	its settings.
  *
+ * IFLA_MEMIF_SOCKET_UID, IFLA_MEMIF_SOCKET_GID: u32, owner and group of a
+ *	server's socket file (a path), as the requester's user namespace
+ *	maps them.  Default MEMIF_ID_NONE: the user and group of whoever
+ *	created the link (or last changed its settings), whose credentials
+ *	bind, connect to and unlink socket paths.  Setting an owner other
+ *	than oneself needs CAP_CHOWN, as chown(2) does.
+ *
+ * IFLA_MEMIF_SOCKET_MODE: u16, the permissions of a server's socket file,
+ *	at most 0777.  Default MEMIF_SOCKET_MODE_DEFAULT (0755: only its
+ *	owner may connect, as to VPP's own socket under the usual umask).
+ *	A peer needs write permission to connect.
+ *
+ * IFLA_MEMIF_PEER_UID, IFLA_MEMIF_PEER_GID: u32, the only effective user
+ *	and group id the peer may have (SO_PEERCRED: a client's when it
+ *	connected, a server's when it started listening), as the requester's
+ *	user namespace maps them.  A server refuses other clients before it
+ *	looks at their secret; a client hangs up on another server before it
+ *	sends its secret, which is what stops somebody else from taking an
+ *	abstract name first.  Default MEMIF_ID_NONE: any peer.
+ *
  * Offloads.  Two memif links (this driver at both ends) agree in the
  * handshake, in bytes every other implementation leaves zero, to put a
  * struct virtio_net_hdr (<linux/virtio_net.h>, little-endian, 10 bytes) in
@@ -135,7 +155,8 @@
  *	the frames it receives do.
  *
  * The settings are reported too, IFLA_MEMIF_SECRET but as
- * IFLA_MEMIF_HAS_SECRET.  IFLA_MEMIF_PAD only aligns IFLA_MEMIF_MAX_MEMORY.
+ * IFLA_MEMIF_HAS_SECRET; IFLA_MEMIF_SOCKET_UID, _GID, IFLA_MEMIF_PEER_UID
+ * and _GID only when set.  IFLA_MEMIF_PAD only aligns IFLA_MEMIF_MAX_MEMORY.
  *
  * Terms: server = master, client = slave, C2S (client to server) = S2M,
  * S2C (server to client) = M2S, as VPP and libmemif call them.
@@ -163,6 +184,9 @@
 #define MEMIF_MAX_MEMORY_DEFAULT	(1ULL << 30)
 #define MEMIF_MAX_MEMORY_MIN		(1ULL << 20)
 #define MEMIF_MAX_MEMORY_MAX		(1ULL << 36)
+#define MEMIF_SOCKET_MODE_DEFAULT	0755
+/* IFLA_MEMIF_SOCKET_UID, _GID, IFLA_MEMIF_PEER_UID, _GID: not set. */
+#define MEMIF_ID_NONE			0xffffffffU
 
 /**
  * enum memif_role - which end of the control channel a link is
@@ -238,6 +262,11 @@ enum {
 	IFLA_MEMIF_RUN_OFFLOADS,
 	IFLA_MEMIF_PAD,
 	IFLA_MEMIF_MAX_MEMORY,
+	IFLA_MEMIF_SOCKET_UID,
+	IFLA_MEMIF_SOCKET_GID,
+	IFLA_MEMIF_SOCKET_MODE,
+	IFLA_MEMIF_PEER_UID,
+	IFLA_MEMIF_PEER_GID,
 	__IFLA_MEMIF_MAX
 };
 
