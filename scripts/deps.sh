@@ -20,6 +20,7 @@ pkgs=(
 	build-essential
 	linux-headers-amd64
 	libmnl-dev
+	libjson-c-dev
 	pkg-config
 	sparse
 	perl

@@ -80,14 +80,12 @@ enum color_attr {
 };
 
 /*
- * Attributes are appended to the request @n, whose total length may not
- * exceed @maxlen; they return 0, or -1 after printing an error when the
- * attribute does not fit.  addattr_l() copies @alen bytes of @data.
+ * Appends an attribute to the request @n, whose total length may not
+ * exceed @maxlen, with @alen bytes of @data; returns 0, or -1 after
+ * printing an error when the attribute does not fit.
  */
 int addattr_l(struct nlmsghdr *n, int maxlen, int type, const void *data,
 	      int alen);
-int addattr8(struct nlmsghdr *n, int maxlen, int type, __u8 data);
-int addattr32(struct nlmsghdr *n, int maxlen, int type, __u32 data);
 
 /*
  * In JSON mode these print "KEY": VALUE into the current object (VALUE
@@ -98,6 +96,8 @@ int print_color_string(enum output_type t, enum color_attr color,
 		       const char *key, const char *fmt, const char *value);
 int print_color_uint(enum output_type t, enum color_attr color,
 		     const char *key, const char *fmt, unsigned int value);
+int print_color_u64(enum output_type t, enum color_attr color,
+		    const char *key, const char *fmt, __u64 value);
 int print_color_bool(enum output_type t, enum color_attr color,
 		     const char *key, const char *fmt, bool value);
 

@@ -32,7 +32,7 @@
 /*
  * ip's request buffer (struct iplink_req) has 1024 bytes after the
  * ifinfomsg; like ip's own link types we bound the whole message by that.
- * The memif attributes take less than 200 bytes.
+ * The memif attributes take less than 300 bytes.
  */
 #define REQ_MAX		1024
 
@@ -45,12 +45,17 @@
 
 static void print_usage(FILE *f)
 {
+	char min[24], max[24], def[24];
+
 	fprintf(f,
 		"Usage: ip link add [ NAME ] [ numtxqueues N numrxqueues N ] type memif\n"
 		"                   [ role { client | server } ] [ socket SOCKET ] [ id ID ]\n"
 		"                   [ secret SECRET ] [ mode { ethernet | ip } ]\n"
 		"                   [ ring-size SLOTS ] [ buffer-size BYTES ]\n"
-		"                   [ offloads { on | off } ]\n"
+		"                   [ offloads { on | off } ] [ max-memory SIZE ]\n"
+		"                   [ socket-uid USER ] [ socket-gid GROUP ]\n"
+		"                   [ socket-mode MODE ]\n"
+		"                   [ peer-uid USER ] [ peer-gid GROUP ]\n"
 		"       ip link set dev NAME type memif [ OPTION VALUE ]...\n"
 		"\n"
 		"Where: role     client (alias slave, the default) connects to the socket\n"
@@ -65,6 +70,17 @@ static void print_usage(FILE *f)
 		"       BYTES    bytes per packet buffer, %d-%d; default %d\n"
 		"       offloads on (the default): offer and accept TSO and checksum\n"
 		"                offload when the peer is a memif link; off: never\n"
+		"       SIZE     the most shared memory one connection may map or\n"
+		"                allocate, bytes with K, M, G or T (1K = 1024),\n"
+		"                %s-%s; default %s\n"
+		"       socket-uid, socket-gid, socket-mode: owner, group and\n"
+		"                permissions of a server's socket file (a path);\n"
+		"                default: whoever adds or last sets the link, mode %04o\n"
+		"       peer-uid, peer-gid: the only effective user and group id\n"
+		"                the peer may have, in either role; default: any\n"
+		"       USER     a user name or number, or none to clear it\n"
+		"       GROUP    a group name or number, or none to clear it\n"
+		"       MODE     octal, at most 0777\n"
 		"       N        queues in each direction, 1-%d; default 1; only when\n"
 		"                the link is created, and given before \"type memif\"\n"
 		"\n"
@@ -73,40 +89,17 @@ static void print_usage(FILE *f)
 		MEMIF_SOCKET_MAX, MEMIF_SOCKET_DEFAULT, UINT32_MAX,
 		MEMIF_SECRET_MAX, RING_SIZE_MIN, RING_SIZE_MAX, RING_SIZE_DEF,
 		MEMIF_BUFFER_SIZE_MIN, MEMIF_BUFFER_SIZE_MAX,
-		MEMIF_BUFFER_SIZE_DEFAULT, MEMIF_MAX_QUEUES);
+		MEMIF_BUFFER_SIZE_DEFAULT,
+		memif_format_size(MEMIF_MAX_MEMORY_MIN, min, sizeof(min)),
+		memif_format_size(MEMIF_MAX_MEMORY_MAX, max, sizeof(max)),
+		memif_format_size(MEMIF_MAX_MEMORY_DEFAULT, def, sizeof(def)),
+		MEMIF_SOCKET_MODE_DEFAULT, MEMIF_MAX_QUEUES);
 }
 
-/* The settings given, as attributes of the open IFLA_INFO_DATA. */
-static int put_args(struct nlmsghdr *n, const struct memif_args *a)
+/* One setting, as an attribute of the open IFLA_INFO_DATA in @n. */
+static int put_attr(void *n, uint16_t type, const void *data, size_t len)
 {
-	if ((a->set & MEMIF_ARG_ROLE) &&
-	    addattr8(n, REQ_MAX, IFLA_MEMIF_ROLE, a->role))
-		return -1;
-	if ((a->set & MEMIF_ARG_SOCKET) &&
-	    addattr_l(n, REQ_MAX, IFLA_MEMIF_SOCKET, a->socket,
-		      strlen(a->socket) + 1))
-		return -1;
-	if ((a->set & MEMIF_ARG_ID) &&
-	    addattr32(n, REQ_MAX, IFLA_MEMIF_ID, a->id))
-		return -1;
-	/* An empty secret is sent as it is: it removes the link's secret. */
-	if ((a->set & MEMIF_ARG_SECRET) &&
-	    addattr_l(n, REQ_MAX, IFLA_MEMIF_SECRET, a->secret,
-		      strlen(a->secret) + 1))
-		return -1;
-	if ((a->set & MEMIF_ARG_MODE) &&
-	    addattr8(n, REQ_MAX, IFLA_MEMIF_MODE, a->mode))
-		return -1;
-	if ((a->set & MEMIF_ARG_RING_SIZE) &&
-	    addattr8(n, REQ_MAX, IFLA_MEMIF_LOG2_RING_SIZE, a->log2_ring_size))
-		return -1;
-	if ((a->set & MEMIF_ARG_BUFFER_SIZE) &&
-	    addattr32(n, REQ_MAX, IFLA_MEMIF_BUFFER_SIZE, a->buffer_size))
-		return -1;
-	if ((a->set & MEMIF_ARG_OFFLOADS) &&
-	    addattr8(n, REQ_MAX, IFLA_MEMIF_OFFLOADS, a->offloads))
-		return -1;
-	return 0;
+	return addattr_l(n, REQ_MAX, type, data, len);
 }
 
 static int memif_parse_opt(struct link_util *lu __always_unused, int argc,
@@ -137,7 +130,8 @@ static int memif_parse_opt(struct link_util *lu __always_unused, int argc,
 		fprintf(stderr, "Error: memif: %s.\n", err);
 		return -1;
 	}
-	return put_args(n, &a);
+	/* An empty secret is sent as it is: it removes the link's secret. */
+	return memif_args_put(&a, put_attr, n);
 }
 
 /*
@@ -166,6 +160,15 @@ static bool get_u32(struct rtattr *tb[], int type, unsigned int *v)
 	if (!tb[type] || RTA_PAYLOAD(tb[type]) < sizeof(__u32))
 		return false;
 	*v = *(__u32 *)RTA_DATA(tb[type]);
+	return true;
+}
+
+static bool get_u64(struct rtattr *tb[], int type, __u64 *v)
+{
+	if (!tb[type] || RTA_PAYLOAD(tb[type]) < sizeof(__u64))
+		return false;
+	/* only 4-byte aligned when the kernel added no IFLA_MEMIF_PAD */
+	memcpy(v, RTA_DATA(tb[type]), sizeof(*v));
 	return true;
 }
 
@@ -326,14 +329,17 @@ static unsigned int ring_slots(unsigned int log2)
  * the order of the options of "ip link add", then the connection.  JSON
  * keys are the same words in snake_case; "secret" and "offloads" are
  * booleans there, and "run-offloads tx,rx" is two, "run_offloads_tx"
- * and "run_offloads_rx".  IFLA_MEMIF_REGIONS and IFLA_MEMIF_RINGS are
- * left to memifctl.
+ * and "run_offloads_rx"; "max_memory" is a number of bytes ("1G" in
+ * text), "socket_mode" a string of octal digits.  IFLA_MEMIF_REGIONS and
+ * IFLA_MEMIF_RINGS are left to memifctl.
  */
 static void memif_print_opt(struct link_util *lu __always_unused,
 			    FILE *f __always_unused, struct rtattr *tb[])
 {
 	const char *s;
 	unsigned int v;
+	char buf[24];
+	__u64 v64;
 
 	if (!tb)
 		return;
@@ -361,6 +367,25 @@ static void memif_print_opt(struct link_util *lu __always_unused,
 		print_color_string(PRINT_FP, COLOR_NONE, NULL, "offloads %s ",
 				   v ? "on" : "off");
 	}
+	if (get_u64(tb, IFLA_MEMIF_MAX_MEMORY, &v64)) {
+		print_color_u64(PRINT_JSON, COLOR_NONE, "max_memory", NULL, v64);
+		print_color_string(PRINT_FP, COLOR_NONE, NULL, "max-memory %s ",
+				   memif_format_size(v64, buf, sizeof(buf)));
+	}
+	if (get_u16(tb, IFLA_MEMIF_SOCKET_MODE, &v)) {
+		snprintf(buf, sizeof(buf), "%04o", v);
+		print_color_string(PRINT_ANY, COLOR_NONE, "socket_mode",
+				   "socket-mode %s ", buf);
+	}
+	/* Reported only when set. */
+	if (get_u32(tb, IFLA_MEMIF_SOCKET_UID, &v))
+		print_uint("socket_uid", "socket-uid %u ", v);
+	if (get_u32(tb, IFLA_MEMIF_SOCKET_GID, &v))
+		print_uint("socket_gid", "socket-gid %u ", v);
+	if (get_u32(tb, IFLA_MEMIF_PEER_UID, &v))
+		print_uint("peer_uid", "peer-uid %u ", v);
+	if (get_u32(tb, IFLA_MEMIF_PEER_GID, &v))
+		print_uint("peer_gid", "peer-gid %u ", v);
 	if (get_u8(tb, IFLA_MEMIF_STATE, &v))
 		print_name("state", "state %s ", state_word(v), v);
 	s = get_str(tb, IFLA_MEMIF_PEER_NAME);

@@ -67,7 +67,10 @@ help_ok()
 		"at most 107 bytes" "/run/vpp/memif.sock" "0-4294967295" \
 		"at most 23 bytes" "mode { ethernet | ip }" "2-16384" \
 		"128-65535" "offloads { on | off }" \
-		"numtxqueues N numrxqueues N" "1-255"; do
+		"numtxqueues N numrxqueues N" "1-255" \
+		"max-memory SIZE" "1M-64G; default 1G" "socket-uid USER" \
+		"socket-gid GROUP" "socket-mode MODE" "peer-uid USER" \
+		"peer-gid GROUP" "mode 0755"; do
 		if ! grep -qF -- "$p" "$tmp/$stream"; then
 			report "$*" "no \"$p\" in std$stream"
 			return
@@ -173,6 +176,22 @@ done
 for v in 1 0 On yes ""; do
 	bad "offloads must be on or off (got \"$v\")" offloads "$v"
 done
+# max-memory
+for v in 1T 1023K 0 1048575 x "" 1GB 1.5G; do
+	bad "max-memory must be between 1M and 64G (got \"$v\")" \
+		max-memory "$v"
+done
+# user and group ids, socket mode
+bad 'socket-uid: no such user "memiftest-nx"' socket-uid memiftest-nx
+bad 'socket-gid: no such group "memiftest-nx"' socket-gid memiftest-nx
+bad 'peer-uid must be a user name, an integer between 0 and 4294967294 or none (got "4294967295")' \
+	peer-uid 4294967295
+bad 'peer-gid must be a group name, an integer between 0 and 4294967294 or none (got "")' \
+	peer-gid ""
+for v in 1777 0778 rw ""; do
+	bad "socket-mode must be an octal number between 0 and 0777 (got \"$v\")" \
+		socket-mode "$v"
+done
 # structure
 bad '"id" given more than once' id 1 id 2
 bad '"role" given more than once' role client mode ip role server
@@ -198,6 +217,10 @@ accepted secret ""
 accepted offloads on
 accepted offloads off ring-size 64
 accepted role master socket "${SOCK108%a}"
+accepted max-memory 64G socket-uid root socket-gid 0 socket-mode 0660 \
+	peer-uid 1000 peer-gid root
+accepted max-memory 1m socket-uid none socket-gid none socket-mode 777 \
+	peer-uid none peer-gid none
 
 echo "cli: $pass passed, $fail failed${skipped:+, $skipped skipped}" |
 	sed 's/, 0 skipped$//'

@@ -41,6 +41,10 @@ expect 0 "memifctl set NAME" --help
 expect 0 "ethtool -S" --help
 expect 0 "[offloads on|off]" --help
 expect 0 "offloads O" --help
+expect 0 "[max-memory BYTES]" --help
+expect 0 "1M to 64G" --help
+expect 0 "socket-mode M" --help
+expect 0 "peer-gid G" --help
 expect 0 "Usage: memifctl" -h
 expect 0 "Usage: memifctl" help
 expect 2 "missing command"
@@ -62,6 +66,14 @@ expect 2 'offloads must be on or off (got "On")' add memiftest0 offloads On
 expect 2 'missing value after "offloads"' add memiftest0 offloads
 expect 2 '"offloads" given more than once' \
 	add memiftest0 offloads on id 1 offloads on
+expect 2 'max-memory must be between 1M and 64G (got "1T")' \
+	add memiftest0 max-memory 1T
+expect 2 'socket-mode must be an octal number between 0 and 0777 (got "999")' \
+	add memiftest0 socket-mode 999
+expect 2 'socket-uid: no such user "memiftest-nx"' \
+	add memiftest0 socket-uid memiftest-nx
+expect 2 'peer-gid: no such group "memiftest-nx"' \
+	add memiftest0 peer-gid memiftest-nx
 expect 2 'invalid interface name "a/b"' add a/b
 expect 2 'invalid interface name "0123456789abcdef"' add 0123456789abcdef
 expect 2 'invalid interface name ""' add ""
@@ -91,6 +103,12 @@ expect 2 'offloads must be on or off (got "no")' set memiftest0 offloads no
 expect 2 'offloads must be on or off (got "")' set memiftest0 offloads ""
 expect 2 '"offloads" given more than once' \
 	set memiftest0 offloads off offloads off
+expect 2 'max-memory must be between 1M and 64G (got "512K")' \
+	set memiftest0 max-memory 512K
+expect 2 'peer-uid must be a user name, an integer between 0 and 4294967294 or none (got "4294967295")' \
+	set memiftest0 peer-uid 4294967295
+expect 2 '"socket-gid" given more than once' \
+	set memiftest0 socket-gid 0 socket-gid 0
 expect 2 'invalid interface name "a/b"' set a/b id 1
 expect 2 "missing NAME" del
 expect 2 'unexpected argument "b"' del a b
@@ -108,6 +126,8 @@ expect 1 "lo is not a memif device" set lo offloads off
 expect 1 'device "memiftest-nx" does not exist' set memiftest-nx offloads on
 # an empty secret is accepted: it removes the secret
 expect 1 'device "memiftest-nx" does not exist' set memiftest-nx secret ""
+expect 1 "lo is not a memif device" set lo max-memory 2g socket-uid root \
+	socket-gid none socket-mode 660 peer-uid 0 peer-gid root
 
 # show: a JSON array, whatever links there are.
 expect 0 "[" -j show

@@ -31,7 +31,8 @@ import json, sys
 LINK = ["name", "ifindex", "mtu", "admin_up", "operstate", "carrier", "role",
         "state", "socket", "id", "mode", "ring_size", "buffer_size",
         "num_tx_queues", "num_rx_queues", "has_secret", "offloads",
-        "peer_name", "peer_app", "disc_reason", "s2c_rings", "c2s_rings",
+        "max_memory", "socket_mode", "socket_uid", "socket_gid", "peer_uid",
+        "peer_gid", "peer_name", "peer_app", "disc_reason", "s2c_rings", "c2s_rings",
         "run_ring_size", "run_offloads_tx", "run_offloads_rx", "regions",
         "rings"]
 REGION = ["index", "size"]
@@ -74,6 +75,15 @@ assert [by[n]["offloads"] for n in ("memif0", "memif1", "memif2")] == \
 assert [tuple(by[n][k] for k in RUN) for n in
         ("memif0", "memif4", "memif5", "memif6")] == \
     [(False, False), (True, True), (True, False), (False, True)]
+# the limits: numbers of bytes, modes as octal strings, ids when set
+IDS = ("socket_uid", "socket_gid", "peer_uid", "peer_gid")
+assert by["memif0"]["max_memory"] == 1 << 30
+assert by["memif4"]["max_memory"] == 64 << 30
+assert [by[n]["socket_mode"] for n in ("memif0", "memif1", "memif2")] == \
+    ["0755", "0660", None]
+assert [by["memif1"][k] for k in IDS] == [0, 110, 1000, 1000]
+assert all(by["memif0"][k] is None for k in IDS)
+assert [by["memif4"][k] for k in IDS] == [None, None, 1000, None]
 PY
 elif command -v jq >/dev/null 2>&1; then
 	jq -e 'all(.[]; (.regions | type) == "array" and

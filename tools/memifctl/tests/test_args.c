@@ -14,6 +14,11 @@
 #define SOCK107 "/" A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 "aaaaaa"
 #define SOCK108 SOCK107 "a"
 
+/* The message for a bad user or group id */
+#define ID_ERR(kw, what, got) \
+	kw " must be a " what " name, an integer between 0 and 4294967294" \
+	" or none (got \"" got "\")"
+
 struct tcase {
 	const char *argv[MAX_WORDS];
 	int ret;
@@ -166,6 +171,115 @@ static const struct tcase cases[] = {
 	  .want = { .set = MEMIF_ARG_SECRET | MEMIF_ARG_ID, .id = 3 } },
 	{ .argv = { "secret", "", "secret", "x", NULL }, .ret = -1,
 	  .err = "\"secret\" given more than once" },
+	/* max-memory: bytes, K, M, G, T in any case, 1M to 64G */
+	{ .argv = { "max-memory", "1G", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_MAX_MEMORY, .max_memory = 1ull << 30 } },
+	{ .argv = { "max-memory", "512m", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_MAX_MEMORY, .max_memory = 512 << 20 } },
+	{ .argv = { "max-memory", "1024K", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_MAX_MEMORY, .max_memory = 1 << 20 } },
+	{ .argv = { "max-memory", "1048576", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_MAX_MEMORY, .max_memory = 1 << 20 } },
+	{ .argv = { "max-memory", "0x10M", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_MAX_MEMORY, .max_memory = 16 << 20 } },
+	{ .argv = { "max-memory", "64g", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_MAX_MEMORY, .max_memory = 64ull << 30 } },
+	{ .argv = { "max-memory", "68719476736", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_MAX_MEMORY, .max_memory = 64ull << 30 } },
+	{ .argv = { "max-memory", "1048575", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"1048575\")" },
+	{ .argv = { "max-memory", "1023k", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"1023k\")" },
+	{ .argv = { "max-memory", "65537M", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"65537M\")" },
+	{ .argv = { "max-memory", "1T", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"1T\")" },
+	{ .argv = { "max-memory", "0", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"0\")" },
+	{ .argv = { "max-memory", "x", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"x\")" },
+	{ .argv = { "max-memory", "", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"\")" },
+	{ .argv = { "max-memory", "G", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"G\")" },
+	{ .argv = { "max-memory", "1GB", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"1GB\")" },
+	{ .argv = { "max-memory", "1.5G", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"1.5G\")" },
+	{ .argv = { "max-memory", "-1G", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"-1G\")" },
+	{ .argv = { "max-memory", " 1G", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \" 1G\")" },
+	{ .argv = { "max-memory", "17179869184T", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"17179869184T\")" },
+	{ .argv = { "max-memory", "18446744073709551616", NULL }, .ret = -1,
+	  .err = "max-memory must be between 1M and 64G (got \"18446744073709551616\")" },
+	/* user and group ids: decimal, a name, or none */
+	{ .argv = { "socket-uid", "1000", "socket-gid", "0", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_SOCKET_UID | MEMIF_ARG_SOCKET_GID,
+		    .socket_uid = 1000, .socket_gid = 0 } },
+	{ .argv = { "socket-uid", "root", "socket-gid", "root", NULL },
+	  .ret = 0,
+	  .want = { .set = MEMIF_ARG_SOCKET_UID | MEMIF_ARG_SOCKET_GID,
+		    .socket_uid = 0, .socket_gid = 0 } },
+	{ .argv = { "socket-uid", "none", "socket-gid", "none", NULL },
+	  .ret = 0,
+	  .want = { .set = MEMIF_ARG_SOCKET_UID | MEMIF_ARG_SOCKET_GID,
+		    .socket_uid = MEMIF_ID_NONE,
+		    .socket_gid = MEMIF_ID_NONE } },
+	{ .argv = { "peer-uid", "4294967294", "peer-gid", "007", NULL },
+	  .ret = 0,
+	  .want = { .set = MEMIF_ARG_PEER_UID | MEMIF_ARG_PEER_GID,
+		    .peer_uid = 4294967294u, .peer_gid = 7 } },
+	{ .argv = { "peer-uid", "root", "peer-gid", "root", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_PEER_UID | MEMIF_ARG_PEER_GID,
+		    .peer_uid = 0, .peer_gid = 0 } },
+	{ .argv = { "peer-uid", "none", "peer-gid", "none", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_PEER_UID | MEMIF_ARG_PEER_GID,
+		    .peer_uid = MEMIF_ID_NONE, .peer_gid = MEMIF_ID_NONE } },
+	{ .argv = { "socket-uid", "4294967295", NULL }, .ret = -1,
+	  .err = ID_ERR("socket-uid", "user", "4294967295") },
+	{ .argv = { "socket-uid", "", NULL }, .ret = -1,
+	  .err = ID_ERR("socket-uid", "user", "") },
+	{ .argv = { "socket-uid", "memif-no-such-user", NULL }, .ret = -1,
+	  .err = "socket-uid: no such user \"memif-no-such-user\"" },
+	{ .argv = { "socket-uid", "0x10", NULL }, .ret = -1,
+	  .err = "socket-uid: no such user \"0x10\"" },
+	{ .argv = { "socket-uid", "None", NULL }, .ret = -1,
+	  .err = "socket-uid: no such user \"None\"" },
+	{ .argv = { "socket-gid", "99999999999", NULL }, .ret = -1,
+	  .err = ID_ERR("socket-gid", "group", "99999999999") },
+	{ .argv = { "socket-gid", "memif-no-such-group", NULL }, .ret = -1,
+	  .err = "socket-gid: no such group \"memif-no-such-group\"" },
+	{ .argv = { "peer-uid", "-1", NULL }, .ret = -1,
+	  .err = "peer-uid: no such user \"-1\"" },
+	{ .argv = { "peer-gid", "4294967295", NULL }, .ret = -1,
+	  .err = ID_ERR("peer-gid", "group", "4294967295") },
+	{ .argv = { "peer-gid", "memif-no-such-group", NULL }, .ret = -1,
+	  .err = "peer-gid: no such group \"memif-no-such-group\"" },
+	/* socket-mode: octal, at most 0777 */
+	{ .argv = { "socket-mode", "0660", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_SOCKET_MODE, .socket_mode = 0660 } },
+	{ .argv = { "socket-mode", "660", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_SOCKET_MODE, .socket_mode = 0660 } },
+	{ .argv = { "socket-mode", "0777", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_SOCKET_MODE, .socket_mode = 0777 } },
+	{ .argv = { "socket-mode", "0", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_SOCKET_MODE, .socket_mode = 0 } },
+	{ .argv = { "socket-mode", "1777", NULL }, .ret = -1,
+	  .err = "socket-mode must be an octal number between 0 and 0777 (got \"1777\")" },
+	{ .argv = { "socket-mode", "0778", NULL }, .ret = -1,
+	  .err = "socket-mode must be an octal number between 0 and 0777 (got \"0778\")" },
+	{ .argv = { "socket-mode", "0x1ff", NULL }, .ret = -1,
+	  .err = "socket-mode must be an octal number between 0 and 0777 (got \"0x1ff\")" },
+	{ .argv = { "socket-mode", "u+rw", NULL }, .ret = -1,
+	  .err = "socket-mode must be an octal number between 0 and 0777 (got \"u+rw\")" },
+	{ .argv = { "socket-mode", "", NULL }, .ret = -1,
+	  .err = "socket-mode must be an octal number between 0 and 0777 (got \"\")" },
+	{ .argv = { "socket-mode", "-660", NULL }, .ret = -1,
+	  .err = "socket-mode must be an octal number between 0 and 0777 (got \"-660\")" },
+	{ .argv = { "socket-mode", "0660", "socket-mode", "0600", NULL },
+	  .ret = -1, .err = "\"socket-mode\" given more than once" },
 	/* structure errors */
 	{ .argv = { "type", "memif", NULL }, .ret = -1,
 	  .err = "unknown option \"type\"" },
@@ -229,7 +343,141 @@ static void run_cases(void)
 		CHECK(a.offloads == w->offloads, "offloads %u", a.offloads);
 		CHECK(!strcmp(a.socket, w->socket), "socket \"%s\"", a.socket);
 		CHECK(!strcmp(a.secret, w->secret), "secret \"%s\"", a.secret);
+		CHECK(a.max_memory == w->max_memory, "max_memory %llu",
+		      (unsigned long long)a.max_memory);
+		CHECK(a.socket_uid == w->socket_uid, "socket_uid %u",
+		      a.socket_uid);
+		CHECK(a.socket_gid == w->socket_gid, "socket_gid %u",
+		      a.socket_gid);
+		CHECK(a.socket_mode == w->socket_mode, "socket_mode %o",
+		      a.socket_mode);
+		CHECK(a.peer_uid == w->peer_uid, "peer_uid %u", a.peer_uid);
+		CHECK(a.peer_gid == w->peer_gid, "peer_gid %u", a.peer_gid);
 	}
+}
+
+struct put_rec {
+	size_t n;
+	struct {
+		uint16_t type;
+		size_t len;
+		unsigned char data[32];
+	} v[20];
+};
+
+static int put_cb(void *ctx, uint16_t type, const void *data, size_t len)
+{
+	struct put_rec *r = ctx;
+
+	if (r->n == ARRAY_SIZE(r->v) || len > sizeof(r->v[0].data))
+		return -7;
+	r->v[r->n].type = type;
+	r->v[r->n].len = len;
+	memcpy(r->v[r->n].data, data, len);
+	r->n++;
+	return 0;
+}
+
+/* memif_args_put(): every setting as its attribute, the queues aside. */
+static void run_put(void)
+{
+	static const char *const argv[] = {
+		"role", "server", "socket", "@s", "id", "7", "secret", "",
+		"mode", "ip", "ring-size", "256", "buffer-size", "4096",
+		"queues", "4", "offloads", "off", "max-memory", "2G",
+		"socket-uid", "1000", "socket-gid", "none", "socket-mode",
+		"0660", "peer-uid", "0", "peer-gid", "5",
+	};
+	static const struct {
+		uint16_t type;
+		size_t len;
+		uint64_t val;		/* numbers */
+		const char *str;	/* strings */
+	} want[] = {
+		{ IFLA_MEMIF_ROLE, 1, MEMIF_ROLE_SERVER, NULL },
+		{ IFLA_MEMIF_SOCKET, 3, .str = "@s" },
+		{ IFLA_MEMIF_ID, 4, 7, NULL },
+		{ IFLA_MEMIF_SECRET, 1, .str = "" },
+		{ IFLA_MEMIF_MODE, 1, MEMIF_MODE_IP, NULL },
+		{ IFLA_MEMIF_LOG2_RING_SIZE, 1, 8, NULL },
+		{ IFLA_MEMIF_BUFFER_SIZE, 4, 4096, NULL },
+		{ IFLA_MEMIF_OFFLOADS, 1, 0, NULL },
+		{ IFLA_MEMIF_MAX_MEMORY, 8, 2ull << 30, NULL },
+		{ IFLA_MEMIF_SOCKET_UID, 4, 1000, NULL },
+		{ IFLA_MEMIF_SOCKET_GID, 4, MEMIF_ID_NONE, NULL },
+		{ IFLA_MEMIF_SOCKET_MODE, 2, 0660, NULL },
+		{ IFLA_MEMIF_PEER_UID, 4, 0, NULL },
+		{ IFLA_MEMIF_PEER_GID, 4, 5, NULL },
+	};
+	struct put_rec rec = { 0 };
+	struct memif_args a;
+	uint64_t v;
+	size_t i = 0;
+	int ret;
+
+	ret = memif_args_parse(ARRAY_SIZE(argv), (char *const *)argv, &a,
+			       NULL, 0);
+	CHECK(!ret, "put: parse returned %d", ret);
+	ret = memif_args_put(&a, put_cb, &rec);
+	CHECK(!ret, "put: returned %d", ret);
+	CHECK(rec.n == ARRAY_SIZE(want), "put: %zu attributes", rec.n);
+	for (i = 0; i < rec.n && i < ARRAY_SIZE(want); i++) {
+		CHECK(rec.v[i].type == want[i].type && rec.v[i].len ==
+		      want[i].len, "put: type %u len %zu", rec.v[i].type,
+		      rec.v[i].len);
+		if (want[i].str) {
+			CHECK(!memcmp(rec.v[i].data, want[i].str,
+				      want[i].len), "put: string");
+			continue;
+		}
+		v = 0;
+		switch (rec.v[i].len) {
+		case 1:
+			v = rec.v[i].data[0];
+			break;
+		case 2:
+			v = *(uint16_t *)rec.v[i].data;
+			break;
+		case 4:
+			v = *(uint32_t *)rec.v[i].data;
+			break;
+		case 8:
+			v = *(uint64_t *)rec.v[i].data;
+			break;
+		}
+		CHECK(v == want[i].val, "put: value %llu",
+		      (unsigned long long)v);
+	}
+
+	/* nothing given, nothing put; @put's error is passed on */
+	memif_args_parse(0, NULL, &a, NULL, 0);
+	rec.n = 0;
+	CHECK(!memif_args_put(&a, put_cb, &rec) && !rec.n, "put: nothing");
+	memif_args_parse(4, (char *const *)argv, &a, NULL, 0);
+	rec.n = ARRAY_SIZE(rec.v);
+	CHECK(memif_args_put(&a, put_cb, &rec) == -7, "put: error");
+}
+
+static void run_sizes(void)
+{
+	static const struct {
+		uint64_t bytes;
+		const char *str;
+	} sizes[] = {
+		{ 0, "0" }, { 1, "1" }, { 1000, "1000" }, { 1024, "1K" },
+		{ 1536, "1536" }, { 1536 << 10, "1536K" },
+		{ 512 << 20, "512M" }, { 1 << 30, "1G" },
+		{ (1ull << 30) + 4096, "1048580K" }, { 64ull << 30, "64G" },
+		{ 1ull << 40, "1T" }, { 3ull << 50, "3072T" },
+		{ UINT64_MAX, "18446744073709551615" },
+	};
+	char buf[24];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		CHECK(!strcmp(memif_format_size(sizes[i].bytes, buf,
+						sizeof(buf)), sizes[i].str),
+		      "size %s, want %s", buf, sizes[i].str);
 }
 
 static void run_names(void)
@@ -277,6 +525,8 @@ static void run_names(void)
 int main(void)
 {
 	run_cases();
+	run_put();
+	run_sizes();
 	run_names();
 	if (failures) {
 		printf("test_args: %d failure(s)\n", failures);

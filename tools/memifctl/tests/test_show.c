@@ -4,9 +4,25 @@
  * through the dump callback and both output formats.  Usage:
  * test_show text|json; the output is compared with a file by run_show.sh.
  */
-#define main memifctl_main
-#include "../memifctl.c"
-#undef main
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <net/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include <linux/if_memif.h>
+
+#include "../memifctl.h"
+
+#define REQ_SIZE	4096
+
+/* Reported only when set, with these values in struct fake. */
+static const uint16_t id_attrs[4] = {
+	IFLA_MEMIF_SOCKET_UID, IFLA_MEMIF_SOCKET_GID,
+	IFLA_MEMIF_PEER_UID, IFLA_MEMIF_PEER_GID,
+};
 
 /* Puts IFLA_MEMIF_REGIONS and IFLA_MEMIF_RINGS, or whatever it wants. */
 typedef void (*put_extra_t)(struct nlmsghdr *nlh);
@@ -19,6 +35,10 @@ struct fake {
 	uint8_t role, state, mode, log2_ring, has_secret;
 	uint32_t id, bufsize;
 	int offloads;			/* -1: not reported (older module) */
+	uint64_t max_memory;		/* 0: not reported, nor socket_mode */
+	uint16_t socket_mode;
+	unsigned int ids;		/* bit i: id_attrs[i] reported (set) */
+	uint32_t id_v[4];		/* their values */
 	const char *socket, *peer_name, *peer_app, *disc;
 	bool running;
 	uint16_t s2c, c2s;
@@ -148,6 +168,9 @@ static void extra_odd(struct nlmsghdr *nlh)
 	mnl_attr_put_u8(nlh, IFLA_MEMIF_RING_LOG2_SIZE, 3);
 	mnl_attr_nest_end(nlh, e);
 	mnl_attr_nest_end(nlh, n);
+
+	/* the last of two wins: a peer gid that is not a u32 */
+	mnl_attr_put_u16(nlh, IFLA_MEMIF_PEER_GID, 7);
 }
 
 static const struct fake fakes[] = {
@@ -158,6 +181,7 @@ static const struct fake fakes[] = {
 	  .socket = "/run/m1.sock", .peer_name = "net_memif0",
 	  .peer_app = "DPDK 22.11.11", .disc = "peer: bye", .running = true,
 	  .s2c = 1, .c2s = 1, .run_log2_ring = 9, .run_offloads = 0,
+	  .max_memory = 1ull << 30, .socket_mode = 0755,
 	  .extra = extra_client },
 	{ .ifindex = 6, .name = "v0", .kind = "veth", .up = true },
 	{ .ifindex = 7, .name = "memif1", .kind = "memif", .up = true,
@@ -165,12 +189,16 @@ static const struct fake fakes[] = {
 	  .state = MEMIF_STATE_WAITING, .mode = MEMIF_MODE_IP,
 	  .log2_ring = 14, .bufsize = 65535, .has_secret = 1,
 	  .offloads = 0, .id = 4294967295u, .socket = "@abstract \"sock\"",
+	  /* a server's socket for group 110, peers of user 1000 only */
+	  .max_memory = 512ull << 20, .socket_mode = 0660, .ids = 0xf,
+	  .id_v = { 0, 110, 1000, 1000 },
 	  .disc = "local: \"bad\" \\ \n\t\x01\x7f caf\xc3\xa9 \xff\xc3 \xed\xa0\x80 end" },
 	{ .ifindex = 8, .name = "memif2", .kind = "memif" },
 	{ .ifindex = 9, .name = "memif3", .kind = "memif", .data = true,
 	  .role = 7, .state = 9, .mode = 5, .log2_ring = 3, .bufsize = 128,
 	  .offloads = -1, .socket = "/s", .peer_app = "VPP 24.02\xc2\x9b[31m",
-	  .extra = extra_odd },
+	  .max_memory = 100000000, .socket_mode = 0, .ids = 0xa,
+	  .id_v = { 0, 65534, 0, 4294967294u }, .extra = extra_odd },
 	{ .ifindex = 10, .name = "memif4", .kind = "memif", .up = true,
 	  .carrier = true, .data = true, .role = MEMIF_ROLE_SERVER,
 	  .state = MEMIF_STATE_CONNECTED, .mode = MEMIF_MODE_ETHERNET,
@@ -179,7 +207,8 @@ static const struct fake fakes[] = {
 	  .peer_app = "Linux memif", .running = true, .s2c = 2, .c2s = 2,
 	  .run_log2_ring = 14,
 	  .run_offloads = MEMIF_OFFLOAD_TX | MEMIF_OFFLOAD_RX,
-	  .extra = extra_server },
+	  .max_memory = 64ull << 30, .socket_mode = 0700, .ids = 0x4,
+	  .id_v = { 0, 0, 1000, 0 }, .extra = extra_server },
 	/*
 	 * Two memif links, one with offloads off: only the frames towards
 	 * the one with offloads on carry the header.  A bit unknown to
@@ -191,25 +220,32 @@ static const struct fake fakes[] = {
 	  .log2_ring = 10, .bufsize = 2048, .offloads = 1,
 	  .socket = "@pair", .peer_name = "memif6", .peer_app = "Linux memif",
 	  .running = true, .s2c = 1, .c2s = 1, .run_log2_ring = 10,
-	  .run_offloads = MEMIF_OFFLOAD_TX },
+	  .run_offloads = MEMIF_OFFLOAD_TX, .max_memory = 1536 << 10,
+	  .socket_mode = 0755 },
 	{ .ifindex = 12, .name = "memif6", .kind = "memif", .up = true,
 	  .carrier = true, .data = true, .role = MEMIF_ROLE_SERVER,
 	  .state = MEMIF_STATE_CONNECTED, .mode = MEMIF_MODE_ETHERNET,
 	  .log2_ring = 10, .bufsize = 2048, .offloads = 1,
 	  .socket = "@pair", .peer_name = "memif5", .peer_app = "Linux memif",
 	  .running = true, .s2c = 1, .c2s = 1, .run_log2_ring = 10,
-	  .run_offloads = MEMIF_OFFLOAD_RX | 0x80 },
+	  .run_offloads = MEMIF_OFFLOAD_RX | 0x80, .max_memory = 1ull << 30,
+	  .socket_mode = 0755 },
 };
 
 static void feed(const struct fake *f, struct link_list *list)
 {
 	static char buf[REQ_SIZE] __aligned(8);
 	struct nlattr *linkinfo, *data;
+	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh;
+	size_t i;
 
-	nlh = put_link_header(buf, RTM_NEWLINK, 0, f->ifindex);
-	((struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_flags =
-		f->up ? IFF_UP : 0;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = f->ifindex;
+	ifm->ifi_flags = f->up ? IFF_UP : 0;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, f->name);
 	mnl_attr_put_u32(nlh, IFLA_MTU, 1500);
 	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
@@ -250,6 +286,18 @@ static void feed(const struct fake *f, struct link_list *list)
 			mnl_attr_put_u8(nlh, IFLA_MEMIF_RUN_OFFLOADS,
 					f->run_offloads);
 		}
+		if (f->max_memory) {
+			/* as the kernel aligns it: the padding is ignored */
+			if ((nlh->nlmsg_len + MNL_ATTR_HDRLEN) % 8)
+				mnl_attr_put(nlh, IFLA_MEMIF_PAD, 0, NULL);
+			mnl_attr_put_u64(nlh, IFLA_MEMIF_MAX_MEMORY,
+					 f->max_memory);
+			mnl_attr_put_u16(nlh, IFLA_MEMIF_SOCKET_MODE,
+					 f->socket_mode);
+		}
+		for (i = 0; i < ARRAY_SIZE(id_attrs); i++)
+			if (f->ids & 1u << i)
+				mnl_attr_put_u32(nlh, id_attrs[i], f->id_v[i]);
 		if (f->extra)
 			f->extra(nlh);
 		/* an attribute from the future is ignored */
@@ -275,7 +323,14 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < ARRAY_SIZE(fakes); i++)
 		feed(&fakes[i], &list);
-	print_links(&list, !strcmp(argv[1], "json"));
+	if (!strcmp(argv[1], "json")) {
+		if (print_links_json(&list)) {
+			fprintf(stderr, "test_show: out of memory\n");
+			return 1;
+		}
+	} else {
+		print_links_text(&list);
+	}
 	link_list_free(&list);
 	return 0;
 }
