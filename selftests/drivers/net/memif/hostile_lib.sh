@@ -210,3 +210,86 @@ reason_recorded() {
 	wait_for 'logged "$want"' 3 0.1 ||
 		{ echo "not logged; kernel log:"; kmsg_since; return 1; }
 }
+
+# --- as an unprivileged user ------------------------------------------------
+
+NOBODY=65534
+
+# nobody [--gid G] [--caps] CMD [ARG...]: run CMD as uid 65534 (gid 65534,
+# or G), no supplementary groups; with --caps it keeps CAP_NET_ADMIN (as
+# ambient capability), as a service allowed to create links would.
+nobody() {
+	local gid=$NOBODY caps=()
+	while :; do
+		case $1 in
+		--gid) gid=$2; shift 2 ;;
+		--caps) caps=(--inh-caps +net_admin --ambient-caps +net_admin); shift ;;
+		*) break ;;
+		esac
+	done
+	setpriv --reuid "$NOBODY" --regid "$gid" --clear-groups \
+		"${caps[@]}" -- "$@"
+}
+
+# require_evil_public: EVIL where uid 65534 may run it (TEST_TMPDIR is
+# private).
+require_evil_public() {
+	require_memif_evil
+	require_cmd setpriv
+	if [ "${EVIL#"$TEST_TMPDIR"}" != "$EVIL" ]; then
+		install -m 0755 "$EVIL" /run/memif_evil
+		EVIL=/run/memif_evil
+		defer rm -f /run/memif_evil
+	fi
+}
+
+# evil_nobody_bg SCENARIO [ARG...]: evil_bg as uid 65534; in memory cgroup
+# EV_CG if that is set (see cg_create).
+evil_nobody_bg() {
+	local sc=$1 in_cg=()
+	shift
+	[ -z "${EV_CG:-}" ] || in_cg=(cg_run "$EV_CG")
+	"${in_cg[@]}" setpriv --reuid "$NOBODY" --regid "$NOBODY" --clear-groups -- \
+		"$EVIL" --role "$EV_ROLE" --socket "$EV_SOCK" --id "$EV_ID" \
+		--secret "$EV_SECRET" --scenario "$sc" "$@" \
+		> "$TEST_TMPDIR/bad.log" 2>&1 < /dev/null &
+	echo "$!" > "$TEST_TMPDIR/bad.pid"
+}
+
+# shmem_kb: the kernel's Shmem, in kB.
+shmem_kb() {
+	awk '$1 == "Shmem:" { print $2 }' /proc/meminfo
+}
+
+# cg_create NAME MAX: a memory cgroup with memory.max MAX, removed at exit.
+cg_create() {
+	local cg=/sys/fs/cgroup/$1
+	grep -qw memory /sys/fs/cgroup/cgroup.controllers ||
+		skip "no memory cgroup controller"
+	echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+	mkdir -p "$cg"
+	echo "$2" > "$cg/memory.max"
+	defer cg_remove "$1"
+}
+
+# cg_remove NAME: kill what runs in cgroup NAME, remove it.
+cg_remove() {
+	local cg=/sys/fs/cgroup/$1 pids
+	pids=$(cat "$cg/cgroup.procs" 2>/dev/null)
+	# shellcheck disable=SC2086
+	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null
+	wait_for "[ ! -s $cg/cgroup.procs ]" 5
+	rmdir "$cg"
+}
+
+# cg_run NAME CMD [ARG...]: run CMD inside cgroup NAME.
+cg_run() {
+	local cg=/sys/fs/cgroup/$1
+	shift
+	bash -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cg" "$@"
+}
+
+# cg_kb NAME: the cgroup's memory.current, in kB.
+cg_kb() {
+	echo $(($(cat "/sys/fs/cgroup/$1/memory.current") / 1024))
+}

@@ -55,6 +55,13 @@ log_file() {
 	sed 's/^/#   /' "${1:--}"
 }
 
+# note MSG: a TAP comment that reaches the output even from inside check's
+# command, whose output is shown only when it fails: for measurements.
+exec {__note_fd}>&1
+note() {
+	echo "# $*" >&"$__note_fd"
+}
+
 # --- TAP --------------------------------------------------------------------
 
 __ktap_planned=

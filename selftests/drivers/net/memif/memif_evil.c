@@ -6,7 +6,8 @@
  * description (../../../../../shared/memif-protocol.md in our words).
  *
  *   memif_evil --role client|server --socket PATH --id N [--secret S]
- *              --scenario NAME [--seconds S] [--log2 N]
+ *              --scenario NAME [--seconds S] [--log2 N] [--file PATH]
+ *              [--regions N] [--region-size BYTES]
  *   memif_evil --list
  *
  * --role client: we connect to a kernel link in the server role; server:
@@ -19,7 +20,10 @@
  *
  * Output: "connected" once the handshake is complete, "disconnect: REASON"
  * when the kernel sends a DISCONNECT, "closed" when it closes the control
- * channel.  Exit status 0 unless we could not even play our part (2).
+ * channel; "peer uid U gid G", the kernel's SO_PEERCRED, once connected;
+ * as server "init from NAME, id N, secret S" (what a server taking a
+ * client's socket name learns).  Exit status 0 unless we could not even
+ * play our part (2).
  * --then-good: once the kernel ends the broken connection (or we do), play
  * "good" on a new one (the server keeps listening for it).
  */
@@ -37,12 +41,18 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <linux/falloc.h>
+
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE	0x0010
+#endif
 
 /* --- wire format ---------------------------------------------------------- */
 
@@ -248,8 +258,18 @@ static const struct scenario scenarios[] = {
 	{ "d-storm", 'B', P_DATA, "write the interrupt eventfd in a tight loop" },
 	{ "d-no-return", 'B', P_DATA, "never give buffers back" },
 	{ "d-vnet", 'B', P_DATA, "take offloads, send frames with broken virtio_net_hdrs" },
+	/* what a peer must not gain: rights it lacks, memory nobody pays for */
+	{ "region1-opath", 'C', P_REGION, "region 1 an O_PATH fd of --file; S2C buffers in it" },
+	{ "region1-rdonly", 'C', P_REGION, "region 1 --file opened read-only; S2C buffers in it" },
+	{ "region1-tmpfs", 'C', P_REGION, "region 1 --file (on a tmpfs) opened read-write" },
+	{ "region1-memfd-rdonly", 'C', P_REGION, "region 1 a memfd reopened read-only" },
+	{ "region1-sealed", 'C', P_REGION, "region 1 a memfd sealed with F_SEAL_WRITE" },
+	{ "region1-future-sealed", 'C', P_REGION, "region 1 a memfd sealed with F_SEAL_FUTURE_WRITE" },
+	{ "regions-sparse", 'C', P_REGION, "--regions more regions of --region-size bytes, never touched" },
 	{ "ring-fd-seqpacket", 'C', P_RING, "a connected seqpacket socket as a ring's interrupt fd" },
 	{ "ring-fd-dgram", 'C', P_RING, "a datagram socket as a ring's interrupt fd" },
+	{ "irq-probe", 'S', P_DATA, "try to reach a network namespace through the interrupt fds" },
+	{ "keep-regions", 'S', P_INIT, "keep each connection's region fd and hang up, for --seconds" },
 };
 
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -265,7 +285,11 @@ static struct {
 	double seconds;
 	unsigned int log2;
 	int then_good;
-} o = { .secret = "", .seconds = -1, .log2 = 8 };
+	const char *file;
+	unsigned int regions;
+	uint64_t region_size;
+} o = { .secret = "", .seconds = -1, .log2 = 8, .regions = 1,
+	.region_size = 1 << 20 };
 
 #define BSIZE	2048u
 static const uint8_t my_mac[6] = { 0x02, 0xee, 0x00, 0x00, 0x00, 0x01 };
@@ -895,6 +919,107 @@ static void do_connect(void)
 	}
 }
 
+/* SO_PEERCRED of the control channel. */
+static void print_peer(void)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	if (getsockopt(cs, SOL_SOCKET, SO_PEERCRED, &uc, &len))
+		die("SO_PEERCRED: %s", strerror(errno));
+	printf("peer uid %u gid %u\n", uc.uid, uc.gid);
+}
+
+/* A memfd of @size bytes, never touched. */
+static int sparse_memfd(uint64_t size, unsigned int flags)
+{
+	int fd = memfd_create("memif_evil_extra", flags);
+
+	if (fd < 0 || ftruncate(fd, size))
+		die("memfd: %s", strerror(errno));
+	return fd;
+}
+
+/* The fd and size of region 1 for the region1-* scenarios. */
+static int region1_fd(uint64_t *size)
+{
+	char path[64];
+	struct stat st;
+	int fd, rw;
+
+	if (!strncmp(o.sc, "region1-memfd", 13) || strstr(o.sc, "sealed")) {
+		*size = 64 * 1024;
+		rw = sparse_memfd(*size, MFD_ALLOW_SEALING);
+		if (is("region1-sealed") &&
+		    fcntl(rw, F_ADD_SEALS, F_SEAL_WRITE))
+			die("F_SEAL_WRITE: %s", strerror(errno));
+		if (is("region1-future-sealed") &&
+		    fcntl(rw, F_ADD_SEALS, F_SEAL_FUTURE_WRITE))
+			die("F_SEAL_FUTURE_WRITE: %s", strerror(errno));
+		if (!is("region1-memfd-rdonly"))
+			return rw;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", rw);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			die("reopen memfd: %s", strerror(errno));
+		return fd;
+	}
+	if (!o.file)
+		die("%s needs --file", o.sc);
+	fd = open(o.file, is("region1-opath") ? O_PATH :
+		  is("region1-rdonly") ? O_RDONLY : O_RDWR);
+	if (fd < 0 || fstat(fd, &st))
+		die("%s: %s", o.file, strerror(errno));
+	*size = st.st_size;
+	return fd;
+}
+
+static uint64_t region1_size;
+
+/* Extra regions after region 0, as the scenario wants; each acknowledged
+ * or the kernel's DISCONNECT ends us.
+ */
+static void extra_regions(void)
+{
+	struct msg m, reg = { .type = T_ADD_REGION };
+	unsigned int i, n = 0;
+	uint64_t size = o.region_size;
+	int fd;
+
+	if (!strncmp(o.sc, "region1-", 8))
+		n = 1;
+	else if (is("regions-sparse"))
+		n = o.regions;
+	for (i = 1; i <= n; i++) {
+		fd = n == 1 && !is("regions-sparse") ? region1_fd(&size) :
+		     sparse_memfd(size, 0);
+		if (i == 1)
+			region1_size = size;
+		reg.add_region.index = i;
+		reg.add_region.size = size;
+		send_msg(&reg, fd);
+		close(fd);
+		expect(&m, T_ACK, NULL);
+		printf("region %u of %llu bytes acknowledged\n", i,
+		       (unsigned long long)size);
+		fflush(stdout);
+	}
+}
+
+/* region1-*: the kernel's S2C buffers, the empty ones we offer, in
+ * region 1: what it transmits lands there.
+ */
+static void buffers_in_region1(uint64_t size)
+{
+	uint32_t i, len = size < BSIZE ? (uint32_t)size : BSIZE;
+
+	for (i = 0; i <= L.mask; i++) {
+		L.s2c->desc[i].region = 1;
+		L.s2c->desc[i].offset = 0;
+		L.s2c->desc[i].length = len;
+	}
+}
+
 static void add_ring(int c2s, uint16_t index, uint32_t offset, int fd)
 {
 	struct msg m = { .type = T_ADD_RING };
@@ -945,6 +1070,7 @@ static void run_client(void)
 	int fd, fds[2];
 
 	do_connect();
+	print_peer();
 	expect(&m, T_HELLO, NULL);
 	printf("hello from %.32s\n", m.hello.name);
 
@@ -1043,6 +1169,7 @@ static void run_client(void)
 	}
 	expect(&m, T_ACK, NULL);
 	printf("region acknowledged\n");
+	extra_regions();
 
 	if (is("repeat-region"))
 		send_msg(&reg, L.memfd);
@@ -1074,6 +1201,8 @@ static void run_client(void)
 	snprintf((char *)m.connect.if_name, NAME_LEN, "evil");
 	send_msg(&m, is("fd-on-connect") ? fd_of_kind("memfd") : -1);
 	expect(&m, T_CONNECTED, NULL);
+	if (!strncmp(o.sc, "region1-", 8))
+		buffers_in_region1(region1_size);
 	/* Every empty S2C buffer goes to the kernel, some in d-no-return. */
 	store(&L.s2c->head, is("d-no-return") ? 4 : L.mask + 1);
 	printf("connected\n");
@@ -1086,6 +1215,114 @@ static void run_client(void)
 }
 
 /* --- server role (we are the master, the kernel the slave) ---------------- */
+
+static void run_server(void);
+
+/* keep-regions: take the region the client allocated for this
+ * connection, keep its fd, hang up, and serve the next attempt the same
+ * way, until --seconds pass.  Each region stays the client's memory.
+ */
+static double keep_end;
+
+static void keep_regions(void)
+{
+	static unsigned int n;
+	struct msg m;
+	int fd;
+
+	send_type(T_ACK);
+	expect(&m, T_ADD_REGION, &fd);
+	if (fd < 0)
+		die("region without fd");
+	printf("kept region %u: %llu bytes\n", ++n,
+	       (unsigned long long)m.add_region.size);
+	fflush(stdout);
+	close(cs);
+	if (now() < keep_end) {
+		run_server();
+		exit(0);
+	}
+	printf("kept %u regions\n", n);
+	fflush(stdout);
+	/* Hold them until we are killed. */
+	for (;;)
+		pause();
+}
+
+/* What one interrupt fd lets us do beyond kicks; "ok" is a failure of the
+ * kernel's.
+ */
+static void probe_fd(const char *name, int fd)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char buf[4096], names[512] = "";
+	struct ifconf ifc = { .ifc_len = sizeof(buf), .ifc_buf = buf };
+	struct ifreq ifr = { .ifr_ifindex = 1 };
+	struct stat st;
+	int v, i;
+	socklen_t len = sizeof(v);
+
+	if (fstat(fd, &st))
+		die("fstat: %s", strerror(errno));
+	printf("probe %s: a %s\n", name, S_ISSOCK(st.st_mode) ? "socket" :
+	       "file, not a socket");
+	if (ioctl(fd, SIOCGIFCONF, &ifc) == 0) {
+		for (i = 0; i < ifc.ifc_len / (int)sizeof(struct ifreq); i++) {
+			strncat(names, " ", sizeof(names) - strlen(names) - 1);
+			strncat(names, ifc.ifc_req[i].ifr_name,
+				sizeof(names) - strlen(names) - 1);
+		}
+		printf("probe %s: SIOCGIFCONF ok:%s\n", name, names);
+	} else {
+		printf("probe %s: SIOCGIFCONF refused: %s\n", name,
+		       strerror(errno));
+	}
+	if (ioctl(fd, SIOCGIFNAME, &ifr) == 0)
+		printf("probe %s: SIOCGIFNAME ok: ifindex 1 is %s\n", name,
+		       ifr.ifr_name);
+	else
+		printf("probe %s: SIOCGIFNAME refused: %s\n", name,
+		       strerror(errno));
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) == 0)
+		printf("probe %s: getsockopt ok\n", name);
+	else
+		printf("probe %s: getsockopt refused: %s\n", name,
+		       strerror(errno));
+	strcpy(a.sun_path + 1, "memif-evil-probe");
+	if (sendto(fd, "x", 1, MSG_DONTWAIT, (struct sockaddr *)&a,
+		   offsetof(struct sockaddr_un, sun_path) + 17) >= 0)
+		printf("probe %s: sendto ok\n", name);
+	else
+		printf("probe %s: sendto refused: %s\n", name, strerror(errno));
+}
+
+/* irq-probe: poke at the kernel client's interrupt fds; then check the
+ * eventfd semantics peers rely on on the C2S one, which only we read: a
+ * blocking writer near the counter's top does not block, a read takes
+ * the count.
+ */
+static void irq_probe(void)
+{
+	uint64_t v = UINT64_MAX - 1, got = 0;
+	int fl = fcntl(L.c2s_fd, F_GETFL);
+
+	probe_fd("c2s", L.c2s_fd);
+	probe_fd("s2c", L.s2c_fd);
+	if (fl < 0 || fcntl(L.c2s_fd, F_SETFL, fl & ~O_NONBLOCK))
+		die("fcntl: %s", strerror(errno));
+	alarm(5);
+	if (write(L.c2s_fd, &v, sizeof(v)) != sizeof(v) ||
+	    write(L.c2s_fd, &v, sizeof(v)) != sizeof(v))
+		printf("probe c2s: write failed: %s\n", strerror(errno));
+	else if (read(L.c2s_fd, &got, sizeof(got)) != sizeof(got))
+		printf("probe c2s: read failed: %s\n", strerror(errno));
+	else
+		printf("probe c2s: writers never block, read %llu\n",
+		       (unsigned long long)got);
+	alarm(0);
+	fcntl(L.c2s_fd, F_SETFL, fl);
+	fflush(stdout);
+}
 
 static void send_hello(void)
 {
@@ -1193,8 +1430,11 @@ static void run_server(void)
 	cs = accept(ls, NULL, NULL);
 	if (cs < 0)
 		die("accept: %s", strerror(errno));
-	/* Nobody else connects; with --then-good the next attempt is ours. */
-	if (!o.then_good) {
+	print_peer();
+	/* Nobody else connects; with --then-good (or keep-regions) the next
+	 * attempt is ours.
+	 */
+	if (!o.then_good && !is("keep-regions")) {
 		close(ls);
 		if (o.path[0] != '@')
 			unlink(o.path);
@@ -1202,7 +1442,10 @@ static void run_server(void)
 
 	send_hello();
 	expect(&m, T_INIT, NULL);
-	printf("init from %.32s, id %u\n", m.init.name, m.init.id);
+	printf("init from %.32s, id %u, secret %.24s\n", m.init.name,
+	       m.init.id, m.init.secret);
+	if (is("keep-regions"))
+		keep_regions();
 	if (is("connected-early")) {
 		send_type(T_CONNECTED);
 		wait_end(5);
@@ -1274,6 +1517,8 @@ static void run_server(void)
 	 * CONNECTED, and hands us its S2C buffers then: until that, a broken
 	 * ring would be found by its handshake checks, not by its data path.
 	 */
+	if (is("irq-probe"))
+		irq_probe();
 	if (!strncmp(o.sc, "d-", 2)) {
 		double end = now() + 3;
 
@@ -1292,6 +1537,12 @@ static void run_server(void)
 static void conn_end(void)
 {
 	fflush(stdout);
+	/* keep-regions: whatever the client does, take the next one. */
+	if (is("keep-regions") && now() < keep_end) {
+		close(cs);
+		run_server();
+		exit(0);
+	}
 	if (!o.then_good)
 		exit(0);
 	o.then_good = 0;
@@ -1327,7 +1578,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: memif_evil --role client|server --socket PATH --id N\n"
 		"                  [--secret S] --scenario NAME [--seconds S]\n"
-		"                  [--log2 N] [--then-good]\n"
+		"                  [--log2 N] [--then-good] [--file PATH]\n"
+		"                  [--regions N] [--region-size BYTES]\n"
 		"       memif_evil --list\n");
 }
 
@@ -1342,6 +1594,9 @@ int main(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 't' },
 		{ "log2", required_argument, NULL, 'l' },
 		{ "then-good", no_argument, NULL, 'g' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "regions", required_argument, NULL, 'n' },
+		{ "region-size", required_argument, NULL, 'z' },
 		{ "list", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -1376,6 +1631,15 @@ int main(int argc, char **argv)
 			break;
 		case 'g':
 			o.then_good = 1;
+			break;
+		case 'f':
+			o.file = optarg;
+			break;
+		case 'n':
+			o.regions = strtoul(optarg, NULL, 0);
+			break;
+		case 'z':
+			o.region_size = strtoull(optarg, NULL, 0);
 			break;
 		case 'L':
 			for (i = 0; i < N_SCENARIOS; i++)
@@ -1415,6 +1679,7 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	keep_end = now() + (o.seconds < 0 ? 30 : o.seconds);
 	if (o.server)
 		run_server();
 	else
