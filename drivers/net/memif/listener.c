@@ -111,15 +111,19 @@ static void memif_listener_hello(struct socket *sock, u16 n_rx, u16 n_tx)
 
 static void memif_listener_accept(struct memif_listener *l)
 {
-	u16 n_rx = 1, n_tx = 1;
+	u16 n_rx = MEMIF_MAX_QUEUES, n_tx = MEMIF_MAX_QUEUES;
 	struct memif_pending *p;
 	struct memif_dev *m;
 	struct socket *sock;
 
-	/* Announce the most rings any link on this socket takes. */
+	/* Which link the client wants is not known before its INIT: offer
+	 * the rings every link on this socket takes.  Offering more, a link
+	 * with fewer would refuse the rest, and VPP's client, which takes
+	 * what HELLO offers, would try again every 3 s forever.
+	 */
 	list_for_each_entry(m, &l->devs, listener_node) {
-		n_rx = max_t(u16, n_rx, m->dev->num_rx_queues);
-		n_tx = max_t(u16, n_tx, m->dev->num_tx_queues);
+		n_rx = min_t(u16, n_rx, m->dev->num_rx_queues);
+		n_tx = min_t(u16, n_tx, m->dev->num_tx_queues);
 	}
 	while (!kernel_accept(l->sock, &sock, O_NONBLOCK)) {
 		p = l->n_pending < MEMIF_MAX_PENDING ?
