@@ -11,6 +11,7 @@
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hugetlb.h>
 #include <linux/netdevice.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -42,6 +43,18 @@ static inline int memif_receive_fd(struct file *file, unsigned int o_flags)
 	return receive_fd(file, NULL, o_flags);
 #else
 	return receive_fd(file, o_flags);
+#endif
+}
+
+/* Linux 6.7: hugetlbfs files index their page cache in base pages, not in
+ * huge pages.  The page cache index of huge page @i of a file.
+ */
+static inline pgoff_t memif_hugetlb_index(struct hstate *h, pgoff_t i)
+{
+#ifdef MEMIF_HAVE_HUGETLB_PAGE_INDEX
+	return i << huge_page_order(h);
+#else
+	return i;
 #endif
 }
 

@@ -2,10 +2,10 @@
 /*
  * Shared memory regions.  A client creates its region as a shmem file,
  * which the peer maps through the fd passed in ADD_REGION; a server maps
- * the memfds a client passes.  Either way the kernel keeps a reference on
- * every page plus a kernel mapping of them: whatever the peer does to the
- * file (truncate, punch holes), the kernel only ever touches pages it
- * holds.
+ * the memfds a client passes, or hugetlbfs files.  Either way the kernel
+ * keeps a reference on every page (every huge folio) plus a kernel mapping
+ * of them: whatever the peer does to the file (truncate, punch holes), the
+ * kernel only ever touches pages it holds.
  *
  * Whose memory it is: a page the kernel allocates or faults in for a
  * link is charged to the memory cgroup of whoever created (or last
@@ -17,16 +17,28 @@
  * waits under RTNL, for the time of the mapping.
  *
  * What a server takes: a memfd (a file of the kernel's internal tmpfs
- * mount, which is what memfd_create() makes) that the peer opened for
- * reading and writing and did not seal against writing, and that the
- * security policy lets us receive.  The kernel writes what it transmits
- * into the peer's region, so a region must be one the peer could write
- * itself: an O_PATH or read-only fd of somebody else's file is refused.
+ * mount, which is what memfd_create() makes), or hugetlbfs memory (a
+ * MFD_HUGETLB memfd, or a file of a hugetlbfs mount: VPP's and DPDK's
+ * zero-copy clients hand their hugepage buffer pools over so), that the
+ * peer opened for reading and writing and did not seal against writing,
+ * and that the security policy lets us receive.  The kernel writes what it
+ * transmits into the peer's region, so a region must be one the peer could
+ * write itself: an O_PATH or read-only fd of somebody else's file is
+ * refused.
+ *
+ * Hugetlbfs files never meet the shmem helpers, which BUG on them: their
+ * folios are looked up in the page cache and referenced as they are.  Only
+ * huge folios the file has are taken, a hole refuses the region: the
+ * kernel allocates no hugepage on the peer's behalf (those it has are
+ * charged to it already).  memfd_pin_folios() (6.12) would allocate the
+ * holes, and 6.1 has nothing else: the page cache lookup is the same on
+ * both.
  */
 #include "memif.h"
 
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hugetlb.h>
 #include <linux/magic.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
@@ -88,7 +100,7 @@ static int memif_region_pin(struct memif_dev *m, struct memif_region *r,
 	}
 	r->file = file;
 	r->pages = pages;
-	r->npages = npages;
+	r->n = npages;
 	r->size = size;
 	goto out;
 
@@ -96,6 +108,88 @@ err_put_pages:
 	memif_region_put_pages(pages, i);
 	kvfree(pages);
 out:
+	set_active_memcg(old_memcg);
+	return err;
+}
+
+static void memif_region_put_folios(struct folio **folios, unsigned int n)
+{
+	while (n--)
+		folio_put(folios[n]);
+}
+
+/* The huge folio of @file at huge page @i, referenced, or NULL for a hole
+ * or a folio we must not touch.
+ */
+static struct folio *memif_region_huge_folio(struct file *file,
+					     struct hstate *h, pgoff_t i)
+{
+	struct folio *folio;
+
+	folio = filemap_get_folio(file->f_mapping, memif_hugetlb_index(h, i));
+	/* NULL on 6.1, an ERR_PTR since 6.3 */
+	if (IS_ERR_OR_NULL(folio))
+		return NULL;
+	if (folio_size(folio) != huge_page_size(h) ||
+	    folio_test_hwpoison(folio)) {
+		folio_put(folio);
+		return NULL;
+	}
+	return folio;
+}
+
+/* memif_region_pin() for a hugetlbfs file: its folios as they are; 0,
+ * -ENODATA for a hole, -EINTR when the link goes down meanwhile, or
+ * another negative errno.
+ */
+static int memif_region_pin_huge(struct memif_dev *m, struct memif_region *r,
+				 struct file *file, u64 size)
+{
+	struct hstate *h = hstate_file(file);
+	unsigned int per = pages_per_huge_page(h);
+	unsigned int i, j, n = DIV_ROUND_UP_ULL(size, huge_page_size(h));
+	struct mem_cgroup *old_memcg;
+	struct folio **folios;
+	struct page **pages;
+	int err = -ENOMEM;
+
+	old_memcg = set_active_memcg(m->owner.memcg);
+	folios = kvmalloc_array(n, sizeof(*folios), GFP_KERNEL_ACCOUNT);
+	pages = kvmalloc_array((size_t)n * per, sizeof(*pages),
+			       GFP_KERNEL_ACCOUNT);
+	if (!folios || !pages)
+		goto err_free;
+	for (i = 0; i < n; i++) {
+		if (READ_ONCE(m->map_abort)) {
+			err = -EINTR;
+			goto err_put_folios;
+		}
+		folios[i] = memif_region_huge_folio(file, h, i);
+		if (!folios[i]) {
+			err = -ENODATA;
+			goto err_put_folios;
+		}
+		for (j = 0; j < per; j++)
+			pages[i * per + j] = folio_page(folios[i], j);
+		cond_resched();
+	}
+	r->base = vmap(pages, (size_t)n * per, VM_MAP, PAGE_KERNEL);
+	if (!r->base)
+		goto err_put_folios;
+	/* The mapping keeps no pointer to the array. */
+	kvfree(pages);
+	r->file = file;
+	r->folios = folios;
+	r->n = n;
+	r->size = size;
+	set_active_memcg(old_memcg);
+	return 0;
+
+err_put_folios:
+	memif_region_put_folios(folios, i);
+err_free:
+	kvfree(pages);
+	kvfree(folios);
 	set_active_memcg(old_memcg);
 	return err;
 }
@@ -125,26 +219,38 @@ int memif_region_create(struct memif_dev *m, struct memif_region *r, u64 size)
 	return err;
 }
 
+/* Whether @file is hugetlbfs memory (a MFD_HUGETLB memfd or a file on a
+ * hugetlbfs mount).
+ */
+static bool memif_region_is_huge(struct file *file)
+{
+	return file_inode(file)->i_sb->s_magic == HUGETLBFS_MAGIC;
+}
+
 /* Why a file a client passed is no region, or NULL. */
 static const char *memif_region_refuse(struct file *file, u64 size)
 {
 	struct inode *inode = file_inode(file);
+	unsigned int seals;
 
 	if (!S_ISREG(inode->i_mode))
 		return "region fd is not a memfd";
-	if (inode->i_sb->s_magic == HUGETLBFS_MAGIC)
-		return "hugetlbfs regions are not supported";
-	/* memfd_create() makes its files on the kernel's internal tmpfs
-	 * mount; a file of a tmpfs mounted anywhere is somebody's file.
-	 */
-	if (inode->i_sb->s_magic != TMPFS_MAGIC ||
-	    !(file->f_path.mnt->mnt_flags & MNT_INTERNAL))
+	if (memif_region_is_huge(file)) {
+		seals = READ_ONCE(HUGETLBFS_I(inode)->seals);
+	} else if (inode->i_sb->s_magic == TMPFS_MAGIC &&
+		   (file->f_path.mnt->mnt_flags & MNT_INTERNAL)) {
+		/* memfd_create() makes its files on the kernel's internal
+		 * tmpfs mount; a file of a tmpfs mounted anywhere is
+		 * somebody's file.
+		 */
+		seals = READ_ONCE(SHMEM_I(inode)->seals);
+	} else {
 		return "region fd is not a memfd";
+	}
 	if ((file->f_mode & (FMODE_READ | FMODE_WRITE)) !=
 	    (FMODE_READ | FMODE_WRITE))
 		return "region fd is not open for reading and writing";
-	if (READ_ONCE(SHMEM_I(inode)->seals) &
-	    (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE) ||
+	if (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE) ||
 	    IS_IMMUTABLE(inode) || IS_APPEND(inode))
 		return "region memfd is sealed against writing";
 	if (i_size_read(inode) < size)
@@ -162,10 +268,9 @@ static const char *memif_region_refuse(struct file *file, u64 size)
  * @size: the size the client announced, checked by memif_valid_add_region()
  *	and against the link's max_memory
  *
- * Only memfds are accepted (see above): the page cache helpers used here
- * must never see another kind of file (on hugetlbfs they BUG).  Once
- * mapped, the peer cannot seal the memfd against writing any more: the
- * pages we hold make F_SEAL_WRITE fail with EBUSY.
+ * Only memfds and hugetlbfs files are accepted (see above).  Once mapped,
+ * the peer cannot seal the memfd against writing any more: the pages we
+ * hold make F_SEAL_WRITE fail with EBUSY.
  *
  * Return: NULL, or why the region is refused.
  */
@@ -177,14 +282,23 @@ const char *memif_region_map(struct memif_dev *m, struct memif_region *r,
 
 	if (reason)
 		return reason;
-	err = memif_region_pin(m, r, get_file(file), size);
+	if (memif_region_is_huge(file))
+		err = memif_region_pin_huge(m, r, get_file(file), size);
+	else
+		err = memif_region_pin(m, r, get_file(file), size);
 	if (!err)
 		return NULL;
 	fput(file);
-	if (err == -EINTR)
+	switch (err) {
+	case -EINTR:
 		return "interface down";
-	return err == -ENOMEM ? "cannot map region: out of memory" :
-	       "cannot map region";
+	case -ENODATA:
+		return "hugetlbfs region has holes";
+	case -ENOMEM:
+		return "cannot map region: out of memory";
+	default:
+		return "cannot map region";
+	}
 }
 
 /**
@@ -203,8 +317,13 @@ void memif_region_destroy(struct memif_region *r, struct list_head *held)
 	if (!r->file)
 		return;
 	vunmap(r->base);
-	memif_region_put_pages(r->pages, r->npages);
-	kvfree(r->pages);
+	if (r->folios) {
+		memif_region_put_folios(r->folios, r->n);
+		kvfree(r->folios);
+	} else {
+		memif_region_put_pages(r->pages, r->n);
+		kvfree(r->pages);
+	}
 	h = held && file_count(r->file) > 1 ?
 	    kmalloc(sizeof(*h), GFP_KERNEL) : NULL;
 	if (h) {

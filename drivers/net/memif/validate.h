@@ -19,28 +19,32 @@
 #include <linux/limits.h>
 
 struct file;
+struct folio;
 struct page;
 
 /* Largest frame a link carries, whatever its MTU. */
 #define MEMIF_MAX_FRAME		65535
-/* Regions a server accepts from one client, and their largest size. */
+/* Regions a server accepts from one client, and their largest size (a
+ * descriptor's offset is 32 bits); the link's max_memory bounds them all.
+ */
 #define MEMIF_MAX_REGIONS	16
 #define MEMIF_REGION_MAX	BIT_ULL(32)
-/* Largest region a server maps: pinned, so bounded lower. */
-#define MEMIF_MAP_MAX		BIT_ULL(30)
+#define MEMIF_MAP_MAX		MEMIF_REGION_MAX
 
 /**
  * struct memif_region - one shared memory region
- * @file: the shmem file the peer maps
- * @pages: its pages, referenced while the region exists
- * @npages: number of @pages
- * @base: kernel mapping of @pages
+ * @file: the memfd (shmem or hugetlbfs) or hugetlbfs file the peer maps
+ * @pages: shmem: its pages, referenced while the region exists
+ * @folios: hugetlbfs: its huge folios, referenced while the region exists
+ * @n: number of @pages or @folios
+ * @base: kernel mapping of them
  * @size: size announced to the peer
  */
 struct memif_region {
 	struct file *file;
 	struct page **pages;
-	unsigned int npages;
+	struct folio **folios;
+	unsigned int n;
 	void *base;
 	u64 size;
 };

@@ -6,9 +6,9 @@
 # b, and testpmd's two net_memif client ports forwarding between them (io
 # mode): ping, iperf3 both ways, TCP SHA-256 end to end.  Then with
 # hugepages: in copy mode DPDK's region is still a plain memfd and is
-# accepted; with zero-copy=yes its buffer regions are hugetlbfs files,
-# which the kernel server refuses with a reason, and takes clients again
-# afterwards.
+# accepted; with zero-copy=yes its buffer regions are its hugetlbfs files,
+# which the kernel server maps too: sa pings testpmd (icmpecho) through
+# them, 0% loss, the payload checked by ping.
 #
 #   ns a: sa 10.11.0.1 (server, id 0)        (server, id 1) sb 10.11.0.2 :ns b
 #                 ||        [/run/m81.sock, born in root]        ||
@@ -23,7 +23,6 @@ require_memifctl
 
 SOCK=/run/m81.sock
 HUGE_DIR=/dev/hugepages
-HUGETLB_REASON="hugetlbfs regions are not supported"
 
 # pmd NAME [EAL_ARG...]: testpmd with two client ports (ids 0 and 1) on
 # $SOCK, forwarding between them.  A DPDK client never retries: start it
@@ -99,7 +98,7 @@ hugepages_ready() {
 		[ "$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)" -ge 64 ]
 }
 
-ktap_plan 20
+ktap_plan 22
 
 memif_load
 ns_create a b
@@ -148,26 +147,40 @@ check "hugepages, copy mode: ping -c 20 a -> b" \
 testpmd_stop hp >/dev/null
 check "stopped: both carriers off within 2 s" carriers 0 2
 
+# zero_copy_regions: sa maps region 0 (the rings, a memfd) and at least one
+# region of DPDK's hugepage memory.
+zero_copy_regions() {
+	local n
+	n=$(ns_exec a "$MEMIFCTL" -j show sa | jq '.[0].regions | length')
+	note "zero-copy: sa maps $n regions"
+	[ "$n" -ge 2 ]
+}
+
 # With zero-copy=yes (which needs --single-file-segments) DPDK passes its
-# hugepage memory itself, hugetlbfs files, as the buffer regions.  Only
-# port 0 (id 0): when the first port is refused, DPDK closes its EAL's
-# hugepage fd, and a second port would then pass a stale fd number.
+# hugepage memory itself, a hugetlbfs file per memseg list, as the buffer
+# regions.  Only port 0 (id 0), answering pings: once a port is
+# connected, DPDK closes its EAL's hugepage fd, and a second port would
+# pass a stale fd number (DPDK's memif_connect()).
 testpmd_start hpzc 200 "--huge-dir=$HUGE_DIR" --single-file-segments \
 	--vdev=net_memif0,role=client,id=0,socket=$SOCK,socket-abstract=no,zero-copy=yes \
-	-- --forward-mode=io --stats-period=5
+	-- --forward-mode=icmpecho --stats-period=5
 if testpmd_wait_ready hpzc 60; then
-	check "zero-copy: hugetlbfs region refused, sa says '$HUGETLB_REASON'" \
-		wait_for "reason_has a sa '$HUGETLB_REASON'" 10
-	check "zero-copy: sa has no carrier and waits for peer" \
-		eval "[ \"\$(carrier a sa)\" = 0 ] && both_waiting"
+	check "zero-copy: hugetlbfs regions taken, sa connected" \
+		wait_carrier a sa 1 10
+	check "zero-copy: a region of hugepages besides the rings" zero_copy_regions
+	check "zero-copy: ping -c 20 -s 1400 from sa, 0% loss, payload checked" \
+		ns_exec a ping -c 20 -i 0.05 -W 2 -s 1400 -p a55aff00 -q 10.11.0.2
 else
 	log_file "$(bg_log hpzc)" | tail -20
-	for t in "zero-copy: hugetlbfs region refused, sa says '$HUGETLB_REASON'" \
-		 "zero-copy: sa has no carrier and waits for peer"; do
+	for t in "zero-copy: hugetlbfs regions taken, sa connected" \
+		 "zero-copy: a region of hugepages besides the rings" \
+		 "zero-copy: ping -c 20 -s 1400 from sa, 0% loss, payload checked"; do
 		ktap_skip "$t" "testpmd with hugepages and zero-copy=yes did not start"
 	done
 fi
 testpmd_stop hpzc >/dev/null
+check "zero-copy testpmd stopped: sa waits for a peer again" \
+	wait_carrier a sa 0 5
 
 pmd wire2
 check "a new copy-mode testpmd (with --no-huge) is accepted: both carriers on" \
