@@ -241,6 +241,8 @@ static const struct keyword keywords[] = {
 	  ARG_OFF(peer_uid), ARG_LEN(peer_uid) },
 	{ "peer-gid", MEMIF_ARG_PEER_GID, IFLA_MEMIF_PEER_GID,
 	  ARG_OFF(peer_gid), ARG_LEN(peer_gid) },
+	{ "cacheline", MEMIF_ARG_CACHELINE, IFLA_MEMIF_CACHELINE,
+	  ARG_OFF(cacheline), ARG_LEN(cacheline) },
 };
 
 static const struct keyword *find_keyword(const char *s)
@@ -461,6 +463,14 @@ static int parse_value(struct memif_args *a, const struct keyword *kw,
 				val);
 			return -1;
 		}
+		break;
+	case MEMIF_ARG_CACHELINE:
+		if (strcmp(val, "64") && strcmp(val, "128")) {
+			set_err(err, errlen,
+				"cacheline must be 64 or 128 (got \"%s\")", val);
+			return -1;
+		}
+		a->cacheline = (uint16_t)atoi(val);
 		break;
 	}
 	return 0;

@@ -28,6 +28,16 @@
 #define MEMIF_ARG_SOCKET_MODE	(1u << 12)
 #define MEMIF_ARG_PEER_UID	(1u << 13)
 #define MEMIF_ARG_PEER_GID	(1u << 14)
+#define MEMIF_ARG_CACHELINE	(1u << 15)
+
+/* The cache line VPP, libmemif and DPDK lay ring headers out for on this
+ * CPU, which is what the kernel defaults to (IFLA_MEMIF_CACHELINE).
+ */
+#if defined(__aarch64__)
+#define MEMIF_CACHELINE_DEFAULT	MEMIF_CACHELINE_128
+#else
+#define MEMIF_CACHELINE_DEFAULT	MEMIF_CACHELINE_64
+#endif
 
 /*
  * struct memif_args - settings of a memif link to be created or changed
@@ -39,6 +49,7 @@
  *	as a number of descriptors)
  * @offloads: for IFLA_MEMIF_OFFLOADS, 1 for "on", 0 for "off"
  * @socket_mode: for IFLA_MEMIF_SOCKET_MODE, given in octal
+ * @cacheline: for IFLA_MEMIF_CACHELINE, 64 or 128
  * @id: for IFLA_MEMIF_ID
  * @buffer_size: for IFLA_MEMIF_BUFFER_SIZE
  * @queues: for both IFLA_NUM_TX_QUEUES and IFLA_NUM_RX_QUEUES
@@ -58,6 +69,7 @@ struct memif_args {
 	uint8_t log2_ring_size;
 	uint8_t offloads;
 	uint16_t socket_mode;
+	uint16_t cacheline;
 	uint32_t id;
 	uint32_t buffer_size;
 	uint32_t queues;
@@ -82,7 +94,7 @@ struct memif_args {
  * queues, offloads (on or off), max-memory (bytes, with an optional K, M,
  * G or T: binary multiples), socket-uid, peer-uid (a number, a user name
  * or none), socket-gid, peer-gid (a number, a group name or none),
- * socket-mode (octal).  Each may be given once.  Values are range checked
+ * socket-mode (octal), cacheline (64 or 128).  Each may be given once.  Values are range checked
  * against the limits in <linux/if_memif.h>.  The same words create a link
  * and change one: the caller refuses what its request cannot change (the
  * number of queues of an existing link, for one).

@@ -92,15 +92,16 @@ static const char *server_add_ring(struct server *s, const struct link_cfg *l,
 		 ar->log2_ring_size <= MEMIF_LOG2_RING_SIZE_MAX);
 	PROPERTY(ar->offset % 8 == 0);
 	r = &s->regions[ar->region];
-	bytes = memif_ring_bytes(ar->log2_ring_size);
+	/* What ADD_RING checks: the smaller layout fits. */
+	bytes = memif_ring_bytes(ar->log2_ring_size, MEMIF_CACHELINE_64);
 	PROPERTY((u64)ar->offset + bytes <= r->size);
 	ring = (struct memif_ring *)((u8 *)r->base + ar->offset);
 	/* The data path reads the header and every descriptor. */
 	touch(ring, bytes);
 	WRITE_ONCE(ring->flags, 0);
-	WRITE_ONCE(ring->tail, 0);
-	touch(&ring->desc[(1U << ar->log2_ring_size) - 1],
-	      sizeof(struct memif_desc));
+	WRITE_ONCE(*memif_ring_tail(ring, MEMIF_CACHELINE_64), 0);
+	touch(&memif_ring_desc(ring, MEMIF_CACHELINE_64)
+		[(1U << ar->log2_ring_size) - 1], sizeof(struct memif_desc));
 	if (c2s)
 		s->n_rx++;
 	else
@@ -206,9 +207,11 @@ static const char *client_hello(const struct link_cfg *l,
 		 run.log2_ring_size <= h->max_log2_ring_size);
 	/* What link.c allowed stays allowed: the region never grows. */
 	PROPERTY(memif_ring_region_size(run.n_c2s, run.n_s2c,
-					run.log2_ring_size, bsize) <=
+					run.log2_ring_size, bsize,
+					MEMIF_CACHELINE_128) <=
 		 memif_ring_region_size(want.n_c2s, want.n_s2c,
-					want.log2_ring_size, bsize));
+					want.log2_ring_size, bsize,
+					MEMIF_CACHELINE_128));
 	check_copy_name(h->name, sizeof(h->name));
 	return NULL;
 }

@@ -24,6 +24,7 @@ struct ring_case {
 	u32 bsize;
 	u16 cursor;
 	u16 peer;
+	u32 cl;
 	struct memif_ring *ring;
 };
 
@@ -36,7 +37,7 @@ static u8 frame[MEMIF_MAX_FRAME], own_buf[U16_MAX];
 static void fuzz_rx(const struct ring_case *c)
 {
 	const struct memif_region *regions = c->server ? c->regions : NULL;
-	const struct memif_desc *desc = c->ring->desc;
+	const struct memif_desc *desc = memif_ring_desc(c->ring, c->cl);
 	u32 avail = memif_ring_distance(c->cursor, c->peer, c->mask);
 	u16 cursor = c->cursor;
 	int done = 0;
@@ -98,8 +99,8 @@ static void fuzz_tx_server(const struct ring_case *c)
 	PROPERTY(free <= (u32)c->mask + 1);
 	PROPERTY((u16)(c->cursor + free) == c->peer);
 	for (i = 0; i < free; i++) {
-		struct memif_desc *d = &c->ring->desc[(u16)(c->cursor + i) &
-						       c->mask];
+		struct memif_desc *d = memif_ring_desc(c->ring, c->cl) +
+				       ((u16)(c->cursor + i) & c->mask);
 		u8 *buf = memif_valid_desc(c->regions, c->n_regions, d, &len);
 		const struct memif_region *r;
 
@@ -135,10 +136,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	u8 log2 = MEMIF_LOG2_RING_SIZE_MIN +
 		  take8(&in) % (MEMIF_LOG2_RING_SIZE_MAX -
 				MEMIF_LOG2_RING_SIZE_MIN + 1);
-	size_t ring_bytes = memif_ring_bytes(log2);
+	u32 cl = cfg & 2 ? MEMIF_CACHELINE_128 : MEMIF_CACHELINE_64;
+	size_t ring_bytes = memif_ring_bytes(log2, cl);
 	u16 i;
 
 	c.server = cfg & 1;
+	c.cl = cl;
 	c.mask = (1U << log2) - 1;
 	c.n_regions = take8(&in) % (MEMIF_MAX_REGIONS + 1);
 	for (i = 0; i < c.n_regions; i++) {
@@ -151,7 +154,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	c.cursor = take16(&in);
 	c.peer = take16(&in);
 	c.ring = calloc(1, ring_bytes);
-	take(&in, c.ring->desc, ring_bytes - sizeof(*c.ring));
+	take(&in, memif_ring_desc(c.ring, cl), ring_bytes - 2 * cl);
 
 	fuzz_distance(c.cursor, c.peer, c.mask);
 	fuzz_distance(c.peer, c.cursor, c.mask);

@@ -50,7 +50,8 @@ static void msg_seeds(const char *dir)
 	/* server, no secret, ethernet, 2+2 queues, log2 4 (index 3) */
 	const u8 scfg[4] = { 0x01, 1, 1, 3 };
 	const u8 ccfg[4] = { 0x00, 1, 1, 9 };
-	u32 log2 = 4, nrings = 4, ring = memif_ring_bytes(log2);
+	u32 log2 = 4, nrings = 4;
+	u32 ring = memif_ring_bytes(log2, MEMIF_CACHELINE_64);
 	u32 size = nrings * ring + (nrings << log2) * 128;
 	struct memif_msg m;
 	struct buf b = {};

@@ -56,6 +56,7 @@ static void print_usage(FILE *f)
 		"                   [ socket-uid USER ] [ socket-gid GROUP ]\n"
 		"                   [ socket-mode MODE ]\n"
 		"                   [ peer-uid USER ] [ peer-gid GROUP ]\n"
+		"                   [ cacheline { 64 | 128 } ]\n"
 		"       ip link set dev NAME type memif [ OPTION VALUE ]...\n"
 		"\n"
 		"Where: role     client (alias slave, the default) connects to the socket\n"
@@ -81,6 +82,9 @@ static void print_usage(FILE *f)
 		"       USER     a user name or number, or none to clear it\n"
 		"       GROUP    a group name or number, or none to clear it\n"
 		"       MODE     octal, at most 0777\n"
+		"       cacheline the cache line ring headers are laid out for: a\n"
+		"                client uses it, a server only when the client's\n"
+		"                rings do not tell; default %d (this CPU's)\n"
 		"       N        queues in each direction, 1-%d; default 1; only when\n"
 		"                the link is created, and given before \"type memif\"\n"
 		"\n"
@@ -93,7 +97,8 @@ static void print_usage(FILE *f)
 		memif_format_size(MEMIF_MAX_MEMORY_MIN, min, sizeof(min)),
 		memif_format_size(MEMIF_MAX_MEMORY_MAX, max, sizeof(max)),
 		memif_format_size(MEMIF_MAX_MEMORY_DEFAULT, def, sizeof(def)),
-		MEMIF_SOCKET_MODE_DEFAULT, MEMIF_MAX_QUEUES);
+		MEMIF_SOCKET_MODE_DEFAULT, MEMIF_CACHELINE_DEFAULT,
+		MEMIF_MAX_QUEUES);
 }
 
 /* One setting, as an attribute of the open IFLA_INFO_DATA in @n. */
@@ -377,6 +382,8 @@ static void memif_print_opt(struct link_util *lu __always_unused,
 		print_color_string(PRINT_ANY, COLOR_NONE, "socket_mode",
 				   "socket-mode %s ", buf);
 	}
+	if (get_u16(tb, IFLA_MEMIF_CACHELINE, &v))
+		print_uint("cacheline", "cacheline %u ", v);
 	/* Reported only when set. */
 	if (get_u32(tb, IFLA_MEMIF_SOCKET_UID, &v))
 		print_uint("socket_uid", "socket-uid %u ", v);
@@ -400,6 +407,8 @@ static void memif_print_opt(struct link_util *lu __always_unused,
 		print_uint("s2c_rings", "s2c-rings %u ", v);
 	if (get_u8(tb, IFLA_MEMIF_RUN_LOG2_RING_SIZE, &v))
 		print_uint("run_ring_size", "run-ring-size %u ", ring_slots(v));
+	if (get_u16(tb, IFLA_MEMIF_RUN_CACHELINE, &v))
+		print_uint("run_cacheline", "run-cacheline %u ", v);
 	/* Whose frames carry a virtio_net_hdr, while connected. */
 	if (get_u8(tb, IFLA_MEMIF_RUN_OFFLOADS, &v)) {
 		print_color_bool(PRINT_JSON, COLOR_NONE, "run_offloads_tx", NULL,

@@ -94,6 +94,8 @@ static const struct field link_field_v[] = {
 	  DATA(MAX_MEMORY, max_memory, U64), .fmt = FMT_SIZE },
 	{ "socket_mode", " socket-mode ", L_LIMITS,
 	  DATA(SOCKET_MODE, socket_mode, U16), .fmt = FMT_MODE },
+	{ "cacheline", " cacheline ", L_LIMITS,
+	  DATA(CACHELINE, cacheline, U16) },
 	{ "socket_uid", " socket-uid ", L_LIMITS,
 	  DATA(SOCKET_UID, socket_uid, U32), OPT(NULL) },
 	{ "socket_gid", " socket-gid ", L_LIMITS,
@@ -113,6 +115,8 @@ static const struct field link_field_v[] = {
 	  DATA(NUM_C2S_RINGS, c2s_rings, U16) },
 	{ "run_ring_size", " ring-size ", L_RUN,
 	  DATA(RUN_LOG2_RING_SIZE, run_log2_ring_size, U8), .fmt = FMT_LOG2 },
+	{ "run_cacheline", " cacheline ", L_RUN,
+	  DATA(RUN_CACHELINE, run_cacheline, U16) },
 	/* which frames carry a virtio_net_hdr: two keys in JSON, one in text */
 	{ "run_offloads_tx", NULL, L_RUN, DATA(RUN_OFFLOADS, run_offloads, U8),
 	  BIT(MEMIF_OFFLOAD_TX, NULL, NULL) },

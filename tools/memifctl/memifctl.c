@@ -44,12 +44,13 @@ static const char usage_add[] =
 "                    [mode ethernet|ip] [ring-size N] [buffer-size N]\n"
 "                    [queues N] [offloads on|off] [max-memory BYTES]\n"
 "                    [socket-uid UID] [socket-gid GID] [socket-mode MODE]\n"
-"                    [peer-uid UID] [peer-gid GID]\n";
+"                    [peer-uid UID] [peer-gid GID] [cacheline 64|128]\n";
 static const char usage_set[] =
 "memifctl set NAME [role client|server] [socket PATH] [id N] [secret S]\n"
 "                    [ring-size N] [buffer-size N] [offloads on|off]\n"
 "                    [max-memory BYTES] [socket-uid UID] [socket-gid GID]\n"
-"                    [socket-mode MODE] [peer-uid UID] [peer-gid GID]\n";
+"                    [socket-mode MODE] [peer-uid UID] [peer-gid GID]\n"
+"                    [cacheline 64|128]\n";
 static const char usage_del[] = "memifctl del NAME\n";
 static const char usage_show[] = "memifctl [-j|--json] show [NAME]\n";
 
@@ -114,11 +115,14 @@ static void usage(FILE *f)
 		"                 role: a user name or number, or none (the default:\n"
 		"                 any)\n"
 		"  peer-gid G     the only effective group id a peer may have: a\n"
-		"                 group name or number, or none (the default: any)\n",
+		"                 group name or number, or none (the default: any)\n"
+		"  cacheline C    64 or 128: the cache line ring headers are laid\n"
+		"                 out for; a client uses it, a server only when the\n"
+		"                 client's rings do not tell; default %d (this CPU's)\n",
 		memif_format_size(MEMIF_MAX_MEMORY_MIN, min, sizeof(min)),
 		memif_format_size(MEMIF_MAX_MEMORY_MAX, max, sizeof(max)),
 		memif_format_size(MEMIF_MAX_MEMORY_DEFAULT, def, sizeof(def)),
-		MEMIF_SOCKET_MODE_DEFAULT);
+		MEMIF_SOCKET_MODE_DEFAULT, MEMIF_CACHELINE_DEFAULT);
 	fputs("With add, what is not given takes the default; with set, it stays\n"
 	      "as it is.  Numbers are decimal, or hexadecimal with a 0x prefix;\n"
 	      "user and group ids are decimal, socket-mode is octal.\n"

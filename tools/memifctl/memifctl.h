@@ -68,6 +68,7 @@ struct link {
 	uint8_t role, mode, state, log2_ring_size, has_secret, offloads;
 	uint8_t run_log2_ring_size, run_offloads;
 	uint16_t s2c_rings, c2s_rings, socket_mode;
+	uint16_t cacheline, run_cacheline;
 	uint32_t id, buffer_size;
 	uint32_t socket_uid, socket_gid, peer_uid, peer_gid;
 	uint64_t max_memory;

@@ -74,7 +74,7 @@ static void memif_datapath_start(struct memif_dev *m)
 		memif_tx_start(&m->txq[i]);
 	for (i = 0; i < m->n_tx && memif_is_server(m); i++)
 		/* Nothing sent yet; pairs with the client's acquire of tail. */
-		smp_store_release(&m->txq[i].ring->tail, 0);
+		smp_store_release(m->txq[i].tail, 0);
 	/* Rings and cursors are set up before the data path may look. */
 	smp_store_release(&m->live, true);
 	for (i = 0; i < m->n_rx; i++)
@@ -162,6 +162,7 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 	WRITE_ONCE(m->n_tx, 0);
 	WRITE_ONCE(m->n_rx, 0);
 	WRITE_ONCE(m->run_log2, 0);
+	WRITE_ONCE(m->run_cacheline, 0);
 	m->peer_ext = false;
 	WRITE_ONCE(m->tx_vnet, false);
 	WRITE_ONCE(m->rx_vnet, false);
@@ -213,7 +214,7 @@ static bool memif_want_rx_offloads(const struct memif_dev *m)
 static const char *memif_client_prepare(struct memif_dev *m)
 {
 	u64 size = memif_ring_region_size(m->n_tx, m->n_rx, m->run_log2,
-					  m->cfg.buffer_size);
+					  m->cfg.buffer_size, m->run_cacheline);
 	int err;
 	u16 i;
 
@@ -317,6 +318,7 @@ static const char *memif_client_hello(struct memif_dev *m,
 	WRITE_ONCE(m->n_tx, run.n_c2s);
 	WRITE_ONCE(m->n_rx, run.n_s2c);
 	WRITE_ONCE(m->run_log2, run.log2_ring_size);
+	WRITE_ONCE(m->run_cacheline, m->cfg.cacheline);
 	m->peer_ext = memif_ext_get(msg, &features) &&
 		      (features & MEMIF_EXT_VNET_HDR);
 	m->msgs_total = 3 + m->n_tx + m->n_rx;
@@ -333,6 +335,12 @@ static const char *memif_connected(struct memif_dev *m,
 
 	if (!m->n_rx || !m->n_tx)
 		return "no rings";
+	if (memif_is_server(m)) {
+		const char *reason = memif_ring_server_layout(m);
+
+		if (reason)
+			return reason;
+	}
 	if (!memif_ring_cookies_ok(m))
 		return "wrong ring cookie";
 	spin_lock_bh(&m->info_lock);

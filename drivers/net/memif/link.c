@@ -25,6 +25,17 @@
 /* Every memif device, under RTNL. */
 static LIST_HEAD(memif_devices);
 
+static int memif_validate_cacheline(const struct nlattr *attr,
+				    struct netlink_ext_ack *extack)
+{
+	u16 cl = nla_get_u16(attr);
+
+	if (cl == MEMIF_CACHELINE_64 || cl == MEMIF_CACHELINE_128)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "cacheline must be 64 or 128");
+	return -EINVAL;
+}
+
 /* Not const: 6.1's policy points to it without. */
 static struct netlink_range_validation memif_max_memory_range = {
 	.min = MEMIF_MAX_MEMORY_MIN,
@@ -61,6 +72,9 @@ static const struct nla_policy memif_policy[IFLA_MEMIF_MAX + 1] = {
 	[IFLA_MEMIF_SOCKET_MODE]	= NLA_POLICY_MAX(NLA_U16, 0777),
 	[IFLA_MEMIF_PEER_UID]		= { .type = NLA_U32 },
 	[IFLA_MEMIF_PEER_GID]		= { .type = NLA_U32 },
+	[IFLA_MEMIF_CACHELINE]		=
+		NLA_POLICY_VALIDATE_FN(NLA_U16, memif_validate_cacheline),
+	[IFLA_MEMIF_RUN_CACHELINE]	= { .type = NLA_REJECT },
 };
 
 /* A uid or gid attribute: MEMIF_ID_NONE, or an id the requester's user
@@ -156,20 +170,23 @@ static int memif_validate_queues(struct nlattr *attr, u32 *n,
  * came from, if any, for the message.
  */
 static int memif_link_check_sizes(u32 ntx, u32 nrx, u8 log2, u32 bsize,
-				  u64 max_memory, const struct nlattr *battr,
+				  u32 cacheline, u64 max_memory,
+				  const struct nlattr *battr,
 				  struct netlink_ext_ack *extack)
 {
+	u64 size = memif_ring_region_size(ntx, nrx, log2, bsize, cacheline);
+
 	if (bsize < MEMIF_BUFFER_SIZE_MIN || bsize > MEMIF_BUFFER_SIZE_MAX) {
 		NL_SET_ERR_MSG_ATTR(extack, battr,
 				    "buffer size must be between 128 and 65535 bytes");
 		return -EINVAL;
 	}
-	if (memif_ring_region_size(ntx, nrx, log2, bsize) > (u64)U32_MAX + 1) {
+	if (size > (u64)U32_MAX + 1) {
 		NL_SET_ERR_MSG(extack,
 			       "queues x ring size x buffer size need more than the 4 GiB a memif region can address");
 		return -EINVAL;
 	}
-	if (memif_ring_region_size(ntx, nrx, log2, bsize) > max_memory) {
+	if (size > max_memory) {
 		NL_SET_ERR_MSG(extack,
 			       "queues x ring size x buffer size need more shared memory than max-memory allows");
 		return -EINVAL;
@@ -186,6 +203,7 @@ static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 	u8 log2 = MEMIF_LOG2_RING_SIZE_DEFAULT, mode = MEMIF_MODE_ETHERNET;
 	u32 bsize = MEMIF_BUFFER_SIZE_DEFAULT, ntx = 1, nrx = 1;
 	u64 max_memory = MEMIF_MAX_MEMORY_DEFAULT;
+	u32 cl = MEMIF_CACHELINE_DEFAULT;
 	struct nlattr *a;
 	int err;
 
@@ -244,6 +262,9 @@ static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 	a = data[IFLA_MEMIF_MAX_MEMORY];
 	if (a)
 		max_memory = nla_get_u64(a);
+	a = data[IFLA_MEMIF_CACHELINE];
+	if (a)
+		cl = nla_get_u16(a);
 	err = memif_validate_ids(data, extack);
 	if (err)
 		return err;
@@ -263,7 +284,7 @@ geometry:
 			return -EADDRNOTAVAIL;
 		}
 	}
-	return memif_link_check_sizes(ntx, nrx, log2, bsize, max_memory,
+	return memif_link_check_sizes(ntx, nrx, log2, bsize, cl, max_memory,
 				      data ? data[IFLA_MEMIF_BUFFER_SIZE] : NULL,
 				      extack);
 }
@@ -293,6 +314,8 @@ static void memif_apply_cfg(struct memif_cfg *cfg, struct nlattr *data[])
 		cfg->offloads = nla_get_u8(data[IFLA_MEMIF_OFFLOADS]);
 	if (data[IFLA_MEMIF_MAX_MEMORY])
 		cfg->max_memory = nla_get_u64(data[IFLA_MEMIF_MAX_MEMORY]);
+	if (data[IFLA_MEMIF_CACHELINE])
+		cfg->cacheline = nla_get_u16(data[IFLA_MEMIF_CACHELINE]);
 	if (data[IFLA_MEMIF_SOCKET_MODE])
 		cfg->socket_mode = nla_get_u16(data[IFLA_MEMIF_SOCKET_MODE]);
 	/* Checked by memif_validate_ids(): MEMIF_ID_NONE makes them invalid. */
@@ -321,6 +344,7 @@ static void memif_parse_cfg(struct memif_cfg *cfg, struct nlattr *data[])
 	cfg->log2_ring_size = MEMIF_LOG2_RING_SIZE_DEFAULT;
 	cfg->offloads = 1;
 	cfg->max_memory = MEMIF_MAX_MEMORY_DEFAULT;
+	cfg->cacheline = MEMIF_CACHELINE_DEFAULT;
 	cfg->socket_uid = INVALID_UID;
 	cfg->socket_gid = INVALID_GID;
 	cfg->socket_mode = MEMIF_SOCKET_MODE_DEFAULT;
@@ -421,7 +445,8 @@ int memif_link_reconfigure(struct net_device *dev,
 	}
 	err = memif_link_check_sizes(dev->num_tx_queues, dev->num_rx_queues,
 				     cfg->log2_ring_size, cfg->buffer_size,
-				     cfg->max_memory, battr, extack);
+				     cfg->cacheline, cfg->max_memory, battr,
+				     extack);
 	if (err)
 		return err;
 	memif_owner_get(&owner);
@@ -530,6 +555,7 @@ static size_t memif_get_size(const struct net_device *dev)
 	       nla_total_size_64bit(sizeof(u64)) +	/* MAX_MEMORY */
 	       4 * nla_total_size(sizeof(u32)) +	/* SOCKET_, PEER_UID, _GID */
 	       nla_total_size(sizeof(u16)) +		/* SOCKET_MODE */
+	       2 * nla_total_size(sizeof(u16)) +	/* CACHELINE, RUN_ */
 	       nla_total_size(0) +			/* REGIONS */
 	       MEMIF_MAX_REGIONS * MEMIF_REGION_ATTR_SIZE +
 	       nla_total_size(0) +			/* RINGS */
@@ -574,7 +600,7 @@ static int memif_fill_ring(struct sk_buff *skb, const struct memif_dev *m,
 	    nla_put_u16(skb, IFLA_MEMIF_RING_REGION, q->ring_region) ||
 	    nla_put_u32(skb, IFLA_MEMIF_RING_OFFSET, q->ring_offset) ||
 	    nla_put_u16(skb, IFLA_MEMIF_RING_HEAD, READ_ONCE(ring->head)) ||
-	    nla_put_u16(skb, IFLA_MEMIF_RING_TAIL, READ_ONCE(ring->tail)) ||
+	    nla_put_u16(skb, IFLA_MEMIF_RING_TAIL, READ_ONCE(*q->tail)) ||
 	    nla_put_u16(skb, IFLA_MEMIF_RING_FLAGS,
 			READ_ONCE(ring->flags) & MEMIF_RING_FLAG_MASK_INT ?
 			MEMIF_RING_FLAG_INT_MASKED : 0))
@@ -663,6 +689,7 @@ static int memif_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u64_64bit(skb, IFLA_MEMIF_MAX_MEMORY, cfg->max_memory,
 			      IFLA_MEMIF_PAD) ||
 	    nla_put_u16(skb, IFLA_MEMIF_SOCKET_MODE, cfg->socket_mode) ||
+	    nla_put_u16(skb, IFLA_MEMIF_CACHELINE, cfg->cacheline) ||
 	    memif_put_uid(skb, IFLA_MEMIF_SOCKET_UID, cfg->socket_uid) ||
 	    memif_put_gid(skb, IFLA_MEMIF_SOCKET_GID, cfg->socket_gid) ||
 	    memif_put_uid(skb, IFLA_MEMIF_PEER_UID, cfg->peer_uid) ||
@@ -680,6 +707,8 @@ static int memif_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	     nla_put_u16(skb, IFLA_MEMIF_NUM_C2S_RINGS, c2s) ||
 	     nla_put_u8(skb, IFLA_MEMIF_RUN_LOG2_RING_SIZE,
 			READ_ONCE(m->run_log2)) ||
+	     nla_put_u16(skb, IFLA_MEMIF_RUN_CACHELINE,
+			 READ_ONCE(m->run_cacheline)) ||
 	     nla_put_u8(skb, IFLA_MEMIF_RUN_OFFLOADS,
 			(READ_ONCE(m->tx_vnet) ? MEMIF_OFFLOAD_TX : 0) |
 			(READ_ONCE(m->rx_vnet) ? MEMIF_OFFLOAD_RX : 0))))

@@ -39,6 +39,11 @@ struct socket;
  */
 #define MEMIF_RETRY_INTERVAL	HZ
 #define MEMIF_RETRY_MAX		(16 * HZ)
+/* The ring layout a client uses, and a server assumes when it cannot tell
+ * the client's: what VPP, libmemif and DPDK are built with for this CPU.
+ */
+#define MEMIF_CACHELINE_DEFAULT	(IS_ENABLED(CONFIG_ARM64) ? \
+				 MEMIF_CACHELINE_128 : MEMIF_CACHELINE_64)
 
 /**
  * struct memif_cfg - a link's settings, changed only while it is down
@@ -52,6 +57,8 @@ struct socket;
  * @peer_uid: the only effective uid a peer may have; INVALID_UID: any
  * @peer_gid: the only effective gid a peer may have; INVALID_GID: any
  * @socket_mode: permissions of a server's socket file
+ * @cacheline: the ring layout's cache line (proto.h): a client's, or the
+ *	one a server assumes when the client's rings do not tell
  * @role: enum memif_role
  * @mode: enum memif_mode
  * @log2_ring_size: configured ring size
@@ -68,6 +75,7 @@ struct memif_cfg {
 	kuid_t peer_uid;
 	kgid_t peer_gid;
 	u16 socket_mode;
+	u16 cacheline;
 	u8 role;
 	u8 mode;
 	u8 log2_ring_size;
@@ -189,6 +197,8 @@ struct memif_dev;
  * struct memif_queue - one ring as seen by this side
  * @mdev: the owning device
  * @ring: the ring header in shared memory; NULL while disconnected
+ * @tail: the server's index in it, one cache line after @ring
+ * @desc: its descriptors, two cache lines after @ring
  * @bufs: kernel address of this ring's first buffer (client)
  * @buf_offset: region offset of this ring's first buffer (client)
  * @mask: ring size - 1
@@ -211,6 +221,8 @@ struct memif_dev;
 struct memif_queue {
 	struct memif_dev *mdev;
 	struct memif_ring *ring;
+	u16 *tail;
+	struct memif_desc *desc;
 	u8 *bufs;
 	u32 buf_offset;
 	u16 mask;
@@ -264,6 +276,7 @@ struct memif_queue {
  * @n_tx: rings in use for transmit
  * @n_rx: rings in use for receive
  * @run_log2: negotiated log2 ring size
+ * @run_cacheline: the ring layout in use: see struct memif_cfg
  * @peer_ext: the peer speaks the Linux extension (proto.h)
  * @tx_vnet: frames we send start with a virtio_net_hdr
  * @rx_vnet: frames we receive start with one
@@ -316,6 +329,7 @@ struct memif_dev {
 	u16 n_tx;
 	u16 n_rx;
 	u8 run_log2;
+	u16 run_cacheline;
 	bool peer_ext;
 	bool tx_vnet;
 	bool rx_vnet;
@@ -442,6 +456,7 @@ int memif_irq_attach(struct memif_irq *irq, struct file *file,
 void memif_ring_client_layout(struct memif_dev *m);
 const char *memif_ring_server_place(struct memif_dev *m, struct memif_queue *q,
 				    const struct memif_msg_add_ring *ar);
+const char *memif_ring_server_layout(struct memif_dev *m);
 bool memif_ring_cookies_ok(struct memif_dev *m);
 
 /* rx.c */

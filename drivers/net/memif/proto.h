@@ -13,6 +13,7 @@
 #ifndef _MEMIF_PROTO_H
 #define _MEMIF_PROTO_H
 
+#include <uapi/linux/if_memif.h>
 #include <linux/types.h>
 #include <linux/build_bug.h>
 #include <linux/stddef.h>
@@ -159,27 +160,43 @@ struct memif_desc {
 
 #define MEMIF_RING_FLAG_MASK_INT	0x1
 
-/* The ring header as peers built for a 64-byte cache line lay it out:
- * cookie, flags and head in the first line, tail alone in the second,
- * descriptors from byte 128.
+/* The ring header: cookie, flags and head in its first cache line, tail
+ * alone at the start of the second, the descriptors from the third.  Each
+ * peer lays it out for its build's cache line: 64 bytes, or 128 (libmemif
+ * and VPP >= 24.02 on arm64, DPDK's generic armv8 build), which the
+ * protocol does not tell; see memif_ring_tail() and memif_ring_desc().
+ */
+/**
+ * struct memif_ring - the first cache line of a ring header
+ * @cookie: MEMIF_COOKIE
+ * @flags: MEMIF_RING_FLAG_MASK_INT when the receiver wants no interrupts
+ * @head: the client's index
  */
 struct memif_ring {
 	u32 cookie;
 	u16 flags;
 	u16 head;
-	u8 pad0[56];
-	u16 tail;
-	u8 pad1[62];
-	struct memif_desc desc[];
 } __packed;
+
+/* The server's index of a ring laid out for @cacheline-byte lines. */
+static inline u16 *memif_ring_tail(struct memif_ring *ring, u32 cacheline)
+{
+	return (u16 *)((u8 *)ring + cacheline);
+}
+
+/* Its descriptors. */
+static inline struct memif_desc *memif_ring_desc(struct memif_ring *ring,
+						 u32 cacheline)
+{
+	return (struct memif_desc *)((u8 *)ring + 2 * cacheline);
+}
 
 static inline void memif_proto_build_checks(void)
 {
 	BUILD_BUG_ON(sizeof(struct memif_msg) != MEMIF_MSG_SIZE);
 	BUILD_BUG_ON(sizeof(struct memif_desc) != 16);
-	BUILD_BUG_ON(sizeof(struct memif_ring) != 128);
+	BUILD_BUG_ON(sizeof(struct memif_ring) > MEMIF_CACHELINE_64);
 	BUILD_BUG_ON(offsetof(struct memif_ring, head) != 6);
-	BUILD_BUG_ON(offsetof(struct memif_ring, tail) != 64);
 	BUILD_BUG_ON(offsetof(struct memif_msg, hello.min_version) != 34);
 	BUILD_BUG_ON(offsetof(struct memif_msg, hello.max_log2_ring_size) != 44);
 	BUILD_BUG_ON(offsetof(struct memif_msg, init.mode) != 8);

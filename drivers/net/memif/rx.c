@@ -47,13 +47,13 @@ static u16 memif_rx_peer_index(const struct memif_queue *q, bool server)
 	if (server)	/* Pairs with the client's release of head. */
 		return smp_load_acquire(&q->ring->head);
 	/* Pairs with the server's release of tail: the slots are written. */
-	return smp_load_acquire(&q->ring->tail);
+	return smp_load_acquire(q->tail);
 }
 
 /* Where slot @idx's data is, and its length; NULL if the slot is bad. */
 static const u8 *memif_rx_buf(const struct memif_queue *q, u32 idx, u32 *len)
 {
-	const struct memif_desc *d = &q->ring->desc[idx];
+	const struct memif_desc *d = &q->desc[idx];
 	const struct memif_dev *m = q->mdev;
 
 	if (memif_is_server(m))
@@ -72,7 +72,7 @@ static int memif_rx_chain(const struct memif_queue *q, u16 slot, u16 avail,
 {
 	const struct memif_dev *m = q->mdev;
 
-	return memif_valid_chain(q->ring->desc, q->mask, slot, avail,
+	return memif_valid_chain(q->desc, q->mask, slot, avail,
 				 memif_is_server(m) ? m->regions : NULL,
 				 m->n_regions, m->cfg.buffer_size, nslots);
 }
@@ -239,11 +239,11 @@ static void memif_rx_refill(struct memif_queue *q, u16 from)
 
 	if (memif_is_server(q->mdev)) {
 		/* Our reads of the buffers are done before the peer reuses them. */
-		smp_store_release(&q->ring->tail, q->cursor);
+		smp_store_release(q->tail, q->cursor);
 		return;
 	}
 	for (slot = from; slot != q->cursor; slot++) {
-		struct memif_desc *d = &q->ring->desc[slot & q->mask];
+		struct memif_desc *d = &q->desc[slot & q->mask];
 
 		WRITE_ONCE(d->length, bsize);
 		WRITE_ONCE(d->flags, 0);

@@ -51,7 +51,7 @@ void memif_tx_start(struct memif_queue *q)
 		q->bsize = m->cfg.buffer_size;
 		return;
 	}
-	len = READ_ONCE(q->ring->desc[0].length);
+	len = READ_ONCE(q->desc[0].length);
 	q->bsize = clamp_t(u32, len, MEMIF_BUFFER_SIZE_MIN,
 			   MEMIF_BUFFER_SIZE_MAX);
 }
@@ -79,7 +79,7 @@ static u32 memif_tx_free(const struct memif_queue *q)
 		return memif_ring_distance(q->cursor, peer, q->mask);
 	}
 	/* Pairs with the server's release of tail: its reads are done. */
-	peer = smp_load_acquire(&q->ring->tail);
+	peer = smp_load_acquire(q->tail);
 	n = memif_ring_distance(peer, q->cursor, q->mask);
 	return n == U32_MAX ? n : q->mask + 1 - n;
 }
@@ -187,7 +187,7 @@ static int memif_tx_copy(struct memif_queue *q, const struct memif_tx_src *src,
 
 	while (off < len) {
 		u32 idx = (u16)(q->cursor + n) & q->mask;
-		struct memif_desc *d = &q->ring->desc[idx];
+		struct memif_desc *d = &q->desc[idx];
 		u32 chunk, cap = bsize;
 		u8 *buf;
 
@@ -218,7 +218,7 @@ static int memif_tx_copy(struct memif_queue *q, const struct memif_tx_src *src,
 static void memif_tx_publish(struct memif_queue *q)
 {
 	if (memif_is_server(q->mdev))	/* Pairs with the client's acquire. */
-		smp_store_release(&q->ring->tail, q->cursor);
+		smp_store_release(q->tail, q->cursor);
 	else				/* Pairs with the server's acquire. */
 		smp_store_release(&q->ring->head, q->cursor);
 }

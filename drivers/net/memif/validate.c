@@ -120,7 +120,9 @@ const char *memif_valid_add_ring(const struct memif_msg_add_ring *ar,
  * @regions: the regions the client added
  * @n_regions: how many
  *
- * The ring header and all its descriptors must lie inside a region.
+ * The ring header and all its descriptors must lie inside a region, for
+ * the smaller of the two layouts at least: which one the client uses is
+ * known once all its rings are (see memif_ring_server_layout()).
  *
  * Return: NULL, or why the ring is refused.
  */
@@ -135,7 +137,8 @@ const char *memif_valid_ring(const struct memif_msg_add_ring *ar,
 	if (ar->region >= n_regions)
 		return "ring in an unknown region";
 	if (ar->offset % 8 ||
-	    (u64)ar->offset + memif_ring_bytes(ar->log2_ring_size) >
+	    (u64)ar->offset + memif_ring_bytes(ar->log2_ring_size,
+					       MEMIF_CACHELINE_64) >
 	    regions[ar->region].size)
 		return "ring outside its region";
 	return NULL;
@@ -145,13 +148,13 @@ const char *memif_valid_ring(const struct memif_msg_add_ring *ar,
  * memif_ring_bytes() - size of a ring header with its descriptors
  * @log2_ring_size: log2 of the number of descriptors, at most
  *	MEMIF_LOG2_RING_SIZE_MAX
+ * @cacheline: the layout's cache line, MEMIF_CACHELINE_64 or _128
  *
  * Return: bytes.
  */
-u32 memif_ring_bytes(u8 log2_ring_size)
+u32 memif_ring_bytes(u8 log2_ring_size, u32 cacheline)
 {
-	return sizeof(struct memif_ring) +
-	       (sizeof(struct memif_desc) << log2_ring_size);
+	return 2 * cacheline + (sizeof(struct memif_desc) << log2_ring_size);
 }
 
 /**
@@ -191,12 +194,15 @@ void memif_ext_put(struct memif_msg *msg, u32 features)
  * @n_rx: S2C rings
  * @log2: log2 ring size
  * @bsize: buffer size
+ * @cacheline: the ring layout's cache line
  *
  * Return: bytes; more than 4 GiB means the geometry cannot be used.
  */
-u64 memif_ring_region_size(u16 n_tx, u16 n_rx, u8 log2, u32 bsize)
+u64 memif_ring_region_size(u16 n_tx, u16 n_rx, u8 log2, u32 bsize,
+			   u32 cacheline)
 {
 	u64 rings = (u64)n_tx + n_rx;
 
-	return rings * memif_ring_bytes(log2) + (rings << log2) * bsize;
+	return rings * memif_ring_bytes(log2, cacheline) +
+	       (rings << log2) * bsize;
 }

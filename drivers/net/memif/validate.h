@@ -73,10 +73,11 @@ const char *memif_valid_add_ring(const struct memif_msg_add_ring *ar,
 				 bool has_file, u16 n_rings, u16 max_rings);
 const char *memif_valid_ring(const struct memif_msg_add_ring *ar,
 			     const struct memif_region *regions, u16 n_regions);
-u32 memif_ring_bytes(u8 log2_ring_size);
+u32 memif_ring_bytes(u8 log2_ring_size, u32 cacheline);
 bool memif_ext_get(const struct memif_msg *msg, u32 *features);
 void memif_ext_put(struct memif_msg *msg, u32 features);
-u64 memif_ring_region_size(u16 n_tx, u16 n_rx, u8 log2, u32 bsize);
+u64 memif_ring_region_size(u16 n_tx, u16 n_rx, u8 log2, u32 bsize,
+			   u32 cacheline);
 
 /* Slots from index @from up to index @to of a ring of @mask + 1 slots;
  * U32_MAX when they are more than a ring apart, which a peer that keeps

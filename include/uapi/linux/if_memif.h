@@ -90,6 +90,17 @@
  *	owner may connect, as to VPP's own socket under the usual umask).
  *	A peer needs write permission to connect.
  *
+ * IFLA_MEMIF_CACHELINE: u16, MEMIF_CACHELINE_64 or MEMIF_CACHELINE_128,
+ *	the cache line a ring header is laid out for: cookie, flags and head
+ *	in the first, tail at the start of the second, the descriptors from
+ *	the third.  Peers use their CPU's: 128 bytes for libmemif and VPP
+ *	>= 24.02 on arm64 and DPDK's generic armv8 build, 64 elsewhere, and
+ *	the protocol does not tell.  A client lays its rings out so; a
+ *	server finds the client's layout from where the client put its rings
+ *	(packed one after the other, as VPP, libmemif and DPDK do) and uses
+ *	this setting only when they do not tell.  Default 128 on arm64, 64
+ *	on other CPUs.
+ *
  * IFLA_MEMIF_PEER_UID, IFLA_MEMIF_PEER_GID: u32, the only effective user
  *	and group id the peer may have (SO_PEERCRED: a client's when it
  *	connected, a server's when it started listening), as the requester's
@@ -153,6 +164,7 @@
  * IFLA_MEMIF_RUN_OFFLOADS: u8, while connected: MEMIF_OFFLOAD_TX when the
  *	frames this link sends carry a virtio_net_hdr, MEMIF_OFFLOAD_RX when
  *	the frames it receives do.
+ * IFLA_MEMIF_RUN_CACHELINE: u16, while connected: the ring layout in use.
  *
  * The settings are reported too, IFLA_MEMIF_SECRET but as
  * IFLA_MEMIF_HAS_SECRET; IFLA_MEMIF_SOCKET_UID, _GID, IFLA_MEMIF_PEER_UID
@@ -187,6 +199,9 @@
 #define MEMIF_SOCKET_MODE_DEFAULT	0755
 /* IFLA_MEMIF_SOCKET_UID, _GID, IFLA_MEMIF_PEER_UID, _GID: not set. */
 #define MEMIF_ID_NONE			0xffffffffU
+/* IFLA_MEMIF_CACHELINE, IFLA_MEMIF_RUN_CACHELINE */
+#define MEMIF_CACHELINE_64		64
+#define MEMIF_CACHELINE_128		128
 
 /**
  * enum memif_role - which end of the control channel a link is
@@ -267,6 +282,8 @@ enum {
 	IFLA_MEMIF_SOCKET_MODE,
 	IFLA_MEMIF_PEER_UID,
 	IFLA_MEMIF_PEER_GID,
+	IFLA_MEMIF_CACHELINE,
+	IFLA_MEMIF_RUN_CACHELINE,
 	__IFLA_MEMIF_MAX
 };
 

@@ -31,10 +31,10 @@ import json, sys
 LINK = ["name", "ifindex", "mtu", "admin_up", "operstate", "carrier", "role",
         "state", "socket", "id", "mode", "ring_size", "buffer_size",
         "num_tx_queues", "num_rx_queues", "has_secret", "offloads",
-        "max_memory", "socket_mode", "socket_uid", "socket_gid", "peer_uid",
-        "peer_gid", "peer_name", "peer_app", "disc_reason", "s2c_rings", "c2s_rings",
-        "run_ring_size", "run_offloads_tx", "run_offloads_rx", "regions",
-        "rings"]
+        "max_memory", "socket_mode", "cacheline", "socket_uid", "socket_gid",
+        "peer_uid", "peer_gid", "peer_name", "peer_app", "disc_reason",
+        "s2c_rings", "c2s_rings", "run_ring_size", "run_cacheline",
+        "run_offloads_tx", "run_offloads_rx", "regions", "rings"]
 REGION = ["index", "size"]
 RING = ["dir", "queue", "tx", "size", "buffer_size", "region", "offset",
         "head", "tail", "flags", "interrupt_mode"]
@@ -79,6 +79,9 @@ assert [tuple(by[n][k] for k in RUN) for n in
 IDS = ("socket_uid", "socket_gid", "peer_uid", "peer_gid")
 assert by["memif0"]["max_memory"] == 1 << 30
 assert by["memif4"]["max_memory"] == 64 << 30
+assert [by[n]["cacheline"] for n in ("memif0", "memif1", "memif2")] == \
+    [64, 128, None]
+assert by["memif4"]["run_cacheline"] == 128 and by["memif1"]["run_cacheline"] is None
 assert [by[n]["socket_mode"] for n in ("memif0", "memif1", "memif2")] == \
     ["0755", "0660", None]
 assert [by["memif1"][k] for k in IDS] == [0, 110, 1000, 1000]

@@ -257,6 +257,15 @@ static const struct tcase cases[] = {
 	  .err = ID_ERR("peer-gid", "group", "4294967295") },
 	{ .argv = { "peer-gid", "memif-no-such-group", NULL }, .ret = -1,
 	  .err = "peer-gid: no such group \"memif-no-such-group\"" },
+	/* cacheline: 64 or 128 */
+	{ .argv = { "cacheline", "64", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_CACHELINE, .cacheline = 64 } },
+	{ .argv = { "cacheline", "128", NULL }, .ret = 0,
+	  .want = { .set = MEMIF_ARG_CACHELINE, .cacheline = 128 } },
+	{ .argv = { "cacheline", "32", NULL }, .ret = -1,
+	  .err = "cacheline must be 64 or 128 (got \"32\")" },
+	{ .argv = { "cacheline", "0x40", NULL }, .ret = -1,
+	  .err = "cacheline must be 64 or 128 (got \"0x40\")" },
 	/* socket-mode: octal, at most 0777 */
 	{ .argv = { "socket-mode", "0660", NULL }, .ret = 0,
 	  .want = { .set = MEMIF_ARG_SOCKET_MODE, .socket_mode = 0660 } },
@@ -351,6 +360,8 @@ static void run_cases(void)
 		      a.socket_gid);
 		CHECK(a.socket_mode == w->socket_mode, "socket_mode %o",
 		      a.socket_mode);
+		CHECK(a.cacheline == w->cacheline, "cacheline %u",
+		      a.cacheline);
 		CHECK(a.peer_uid == w->peer_uid, "peer_uid %u", a.peer_uid);
 		CHECK(a.peer_gid == w->peer_gid, "peer_gid %u", a.peer_gid);
 	}

@@ -37,12 +37,14 @@ struct fake {
 	int offloads;			/* -1: not reported (older module) */
 	uint64_t max_memory;		/* 0: not reported, nor socket_mode */
 	uint16_t socket_mode;
+	uint16_t cacheline;		/* 0: not reported */
 	unsigned int ids;		/* bit i: id_attrs[i] reported (set) */
 	uint32_t id_v[4];		/* their values */
 	const char *socket, *peer_name, *peer_app, *disc;
 	bool running;
 	uint16_t s2c, c2s;
 	uint8_t run_log2_ring, run_offloads;
+	uint16_t run_cacheline;		/* 0: not reported */
 	put_extra_t extra;
 };
 
@@ -181,8 +183,8 @@ static const struct fake fakes[] = {
 	  .socket = "/run/m1.sock", .peer_name = "net_memif0",
 	  .peer_app = "DPDK 22.11.11", .disc = "peer: bye", .running = true,
 	  .s2c = 1, .c2s = 1, .run_log2_ring = 9, .run_offloads = 0,
-	  .max_memory = 1ull << 30, .socket_mode = 0755,
-	  .extra = extra_client },
+	  .max_memory = 1ull << 30, .socket_mode = 0755, .cacheline = 64,
+	  .run_cacheline = 64, .extra = extra_client },
 	{ .ifindex = 6, .name = "v0", .kind = "veth", .up = true },
 	{ .ifindex = 7, .name = "memif1", .kind = "memif", .up = true,
 	  .data = true, .role = MEMIF_ROLE_SERVER,
@@ -191,6 +193,7 @@ static const struct fake fakes[] = {
 	  .offloads = 0, .id = 4294967295u, .socket = "@abstract \"sock\"",
 	  /* a server's socket for group 110, peers of user 1000 only */
 	  .max_memory = 512ull << 20, .socket_mode = 0660, .ids = 0xf,
+	  .cacheline = 128,
 	  .id_v = { 0, 110, 1000, 1000 },
 	  .disc = "local: \"bad\" \\ \n\t\x01\x7f caf\xc3\xa9 \xff\xc3 \xed\xa0\x80 end" },
 	{ .ifindex = 8, .name = "memif2", .kind = "memif" },
@@ -208,6 +211,7 @@ static const struct fake fakes[] = {
 	  .run_log2_ring = 14,
 	  .run_offloads = MEMIF_OFFLOAD_TX | MEMIF_OFFLOAD_RX,
 	  .max_memory = 64ull << 30, .socket_mode = 0700, .ids = 0x4,
+	  .cacheline = 64, .run_cacheline = 128,
 	  .id_v = { 0, 0, 1000, 0 }, .extra = extra_server },
 	/*
 	 * Two memif links, one with offloads off: only the frames towards
@@ -285,6 +289,9 @@ static void feed(const struct fake *f, struct link_list *list)
 					f->run_log2_ring);
 			mnl_attr_put_u8(nlh, IFLA_MEMIF_RUN_OFFLOADS,
 					f->run_offloads);
+			if (f->run_cacheline)
+				mnl_attr_put_u16(nlh, IFLA_MEMIF_RUN_CACHELINE,
+						 f->run_cacheline);
 		}
 		if (f->max_memory) {
 			/* as the kernel aligns it: the padding is ignored */
@@ -295,6 +302,9 @@ static void feed(const struct fake *f, struct link_list *list)
 			mnl_attr_put_u16(nlh, IFLA_MEMIF_SOCKET_MODE,
 					 f->socket_mode);
 		}
+		if (f->cacheline)
+			mnl_attr_put_u16(nlh, IFLA_MEMIF_CACHELINE,
+					 f->cacheline);
 		for (i = 0; i < ARRAY_SIZE(id_attrs); i++)
 			if (f->ids & 1u << i)
 				mnl_attr_put_u32(nlh, id_attrs[i], f->id_v[i]);
