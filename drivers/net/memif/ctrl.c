@@ -88,6 +88,7 @@ static void memif_datapath_start(struct memif_dev *m)
 	for (i = 0; i < m->n_rx; i++)
 		napi_schedule(&m->rxq[i].napi);
 	local_bh_enable();
+	mod_timer(&m->rx_check, jiffies + MEMIF_RX_CHECK_INTERVAL);
 }
 
 /* Stop everything that touches shared memory.  Afterwards only the
@@ -110,6 +111,8 @@ static void memif_datapath_stop(struct memif_dev *m)
 		napi_disable(&m->rxq[i].napi);
 		memif_rx_stop(&m->rxq[i]);
 	}
+	/* Sees live false: it does not arm itself again. */
+	del_timer_sync(&m->rx_check);
 	synchronize_net();
 	for (i = 0; i < m->n_tx; i++)
 		hrtimer_cancel(&m->txq[i].timer);
@@ -770,6 +773,7 @@ void memif_ctrl_init(struct memif_dev *m)
 	INIT_WORK(&m->rx_work, memif_ctrl_rx_work);
 	INIT_DELAYED_WORK(&m->timer_work, memif_ctrl_timer_work);
 	INIT_DELAYED_WORK(&m->notify_work, memif_device_notify_work);
+	timer_setup(&m->rx_check, memif_rx_check, TIMER_DEFERRABLE);
 	m->state = MEMIF_STATE_DOWN;
 }
 

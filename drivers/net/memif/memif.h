@@ -16,6 +16,7 @@
 #include <linux/netdevice.h>
 #include <linux/poll.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <net/xdp.h>
@@ -44,6 +45,8 @@ struct socket;
  */
 #define MEMIF_CACHELINE_DEFAULT	(IS_ENABLED(CONFIG_ARM64) ? \
 				 MEMIF_CACHELINE_128 : MEMIF_CACHELINE_64)
+/* How often the rx rings are looked at besides kicks: see rx.c. */
+#define MEMIF_RX_CHECK_INTERVAL	(HZ / 20)
 
 /**
  * struct memif_cfg - a link's settings, changed only while it is down
@@ -273,6 +276,7 @@ struct memif_queue {
  * @listener_node: server: entry in the listener's list of devices
  * @datapath_up: NAPI enabled and queues started
  * @live: the data path may touch shared memory (read locklessly)
+ * @rx_check: looks at the rx rings now and then while @live: see rx.c
  * @n_tx: rings in use for transmit
  * @n_rx: rings in use for receive
  * @run_log2: negotiated log2 ring size
@@ -326,6 +330,7 @@ struct memif_dev {
 	bool datapath_up;
 
 	bool live;
+	struct timer_list rx_check;
 	u16 n_tx;
 	u16 n_rx;
 	u8 run_log2;
@@ -461,6 +466,7 @@ bool memif_ring_cookies_ok(struct memif_dev *m);
 
 /* rx.c */
 int memif_rx_poll(struct napi_struct *napi, int budget);
+void memif_rx_check(struct timer_list *t);
 void memif_rx_irq(struct memif_queue *q);
 void memif_rx_start(struct memif_queue *q);
 void memif_rx_stop(struct memif_queue *q);

@@ -26,6 +26,46 @@
 				 NET_IP_ALIGN)
 #define MEMIF_RX_HEAD		256
 
+/* The peer's index of an rx ring: what it has published so far. */
+static u16 memif_rx_peer_index(const struct memif_queue *q, bool server)
+{
+	if (server)	/* Pairs with the client's release of head. */
+		return smp_load_acquire(&q->ring->head);
+	/* Pairs with the server's release of tail: the slots are written. */
+	return smp_load_acquire(q->tail);
+}
+
+/**
+ * memif_rx_check() - look at the rx rings now and then, kick or not
+ * @t: the link's rx_check timer, armed while the data path runs
+ *
+ * A receiver masks interrupts while it polls, then unmasks, issues a full
+ * barrier and looks at the ring again.  VPP, libmemif and DPDK store their
+ * index, then read the mask flag with no full barrier between: a store
+ * still in a CPU's store buffer can miss our unmasking while our second
+ * look misses the store.  The frame then waits for the peer's next kick,
+ * which may never come (the reply to a ping).  So a deferrable timer
+ * looks at every rx ring MEMIF_RX_CHECK_INTERVAL apart: a frame lost so is
+ * late by that much at most.
+ */
+void memif_rx_check(struct timer_list *t)
+{
+	struct memif_dev *m = from_timer(m, t, rx_check);
+	bool server = memif_is_server(m);
+	u16 i;
+
+	/* Pairs with the release in memif_datapath_start(). */
+	if (!smp_load_acquire(&m->live))
+		return;
+	for (i = 0; i < READ_ONCE(m->n_rx); i++) {
+		struct memif_queue *q = &m->rxq[i];
+
+		if (memif_rx_peer_index(q, server) != READ_ONCE(q->cursor))
+			memif_rx_irq(q);
+	}
+	mod_timer(&m->rx_check, jiffies + MEMIF_RX_CHECK_INTERVAL);
+}
+
 /**
  * memif_rx_irq() - the peer kicked an rx ring
  * @q: the queue
@@ -39,15 +79,6 @@ void memif_rx_irq(struct memif_queue *q)
 		return;
 	WRITE_ONCE(q->ring->flags, MEMIF_RING_FLAG_MASK_INT);
 	napi_schedule(&q->napi);
-}
-
-/* The peer's index of an rx ring: what it has published so far. */
-static u16 memif_rx_peer_index(const struct memif_queue *q, bool server)
-{
-	if (server)	/* Pairs with the client's release of head. */
-		return smp_load_acquire(&q->ring->head);
-	/* Pairs with the server's release of tail: the slots are written. */
-	return smp_load_acquire(q->tail);
 }
 
 /* Where slot @idx's data is, and its length; NULL if the slot is bad. */

@@ -19,6 +19,9 @@
 #    keeps the guest responsive and pings still pass meanwhile;
 #  - buffers never given back: transmission stalls (ping replies stop),
 #    the link stays connected, and taking it down is not delayed;
+#  - frames published without a kick, ever (what a lost wakeup is, when
+#    a peer's index store passes its read of our unmasking): the kernel
+#    looks at its rings now and then, and pings are answered all the same;
 #  - offloads taken (memif.ko's extension) and frames sent with broken
 #    virtio_net_hdrs: the frames are the peer's business, as a bad IP
 #    header would be: the link takes only TCP segmentation with its
@@ -57,6 +60,7 @@ scenarios=(
 	"d-storm|B|U||"
 	"d-no-return|B|U||"
 	"d-vnet|B|U||"
+	"d-no-kick|B|U||"
 )
 
 # use_role client|server: memif_evil's role, and the kernel link it faces.
@@ -134,6 +138,11 @@ survived() {
 		log "$sc: ${BASH_REMATCH[1]} of 8 pings answered"
 		[ "${BASH_REMATCH[1]:-8}" -lt 8 ] ||
 			{ echo "all 8 pings answered, with 4 buffers"; rc=1; }
+		;;
+	d-no-kick)
+		out=$(ping -c 5 -i 0.2 -W 2 -q "$EV_PEER_IP" 2>&1) ||
+			{ echo "pings not answered: $out"; rc=1; }
+		note "$sc: $(grep -o 'rtt.*' <<<"$out")"
 		;;
 	d-vnet)
 		wait_for 'in_bad_log "vnet: sent 9"' 5 0.05 ||

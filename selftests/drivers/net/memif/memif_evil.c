@@ -258,6 +258,7 @@ static const struct scenario scenarios[] = {
 	{ "d-storm", 'B', P_DATA, "write the interrupt eventfd in a tight loop" },
 	{ "d-no-return", 'B', P_DATA, "never give buffers back" },
 	{ "d-vnet", 'B', P_DATA, "take offloads, send frames with broken virtio_net_hdrs" },
+	{ "d-no-kick", 'B', P_DATA, "answer as a correct peer, but never signal the interrupt fd" },
 	/* what a peer must not gain: rights it lacks, memory nobody pays for */
 	{ "region1-opath", 'C', P_REGION, "region 1 an O_PATH fd of --file; S2C buffers in it" },
 	{ "region1-rdonly", 'C', P_REGION, "region 1 --file opened read-only; S2C buffers in it" },
@@ -621,7 +622,7 @@ static int tx_frame(const uint8_t *f, size_t len)
 	L.tx_cur++;
 	store(o.server ? &r->tail : &r->head, L.tx_cur);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!(r->flags & RING_MASK_INT))
+	if (!(r->flags & RING_MASK_INT) && !is("d-no-kick"))
 		kick(L.tx_fd);
 	return 1;
 }
@@ -841,6 +842,9 @@ static void data_scenario(void)
 	} else if (is("d-no-return")) {
 		/* Answer what comes, keep the buffers. */
 		serve(secs, 1);
+	} else if (is("d-no-kick")) {
+		/* What a lost wakeup looks like to the kernel, each time. */
+		serve(secs, 0);
 	} else if (is("d-vnet")) {
 		send_bad_vnet();
 	} else {
