@@ -47,6 +47,8 @@ pkgs=(
 	iputils-ping
 	ethtool
 	iperf3
+	# 71-73: VPP from ../shared/peers needs it
+	libunwind8
 	# 79-xdp: XDP programs, built with clang in the guest
 	libbpf-dev
 	dpdk
