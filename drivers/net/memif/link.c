@@ -25,6 +25,8 @@
 /* Every memif device, under RTNL. */
 static LIST_HEAD(memif_devices);
 
+/* Validation functions of the policy: each gives its own message. */
+
 static int memif_validate_cacheline(const struct nlattr *attr,
 				    struct netlink_ext_ack *extack)
 {
@@ -36,94 +38,9 @@ static int memif_validate_cacheline(const struct nlattr *attr,
 	return -EINVAL;
 }
 
-/* Not const: 6.1's policy points to it without. */
-static struct netlink_range_validation memif_max_memory_range = {
-	.min = MEMIF_MAX_MEMORY_MIN,
-	.max = MEMIF_MAX_MEMORY_MAX,
-};
-
-static const struct nla_policy memif_policy[IFLA_MEMIF_MAX + 1] = {
-	[IFLA_MEMIF_UNSPEC]		= { .strict_start_type =
-						    IFLA_MEMIF_PAD },
-	[IFLA_MEMIF_ROLE]		= { .type = NLA_U8 },
-	[IFLA_MEMIF_SOCKET]		= { .type = NLA_NUL_STRING },
-	[IFLA_MEMIF_ID]			= { .type = NLA_U32 },
-	[IFLA_MEMIF_SECRET]		= { .type = NLA_NUL_STRING },
-	[IFLA_MEMIF_MODE]		= { .type = NLA_U8 },
-	[IFLA_MEMIF_LOG2_RING_SIZE]	= { .type = NLA_U8 },
-	[IFLA_MEMIF_BUFFER_SIZE]	= { .type = NLA_U32 },
-	[IFLA_MEMIF_STATE]		= { .type = NLA_REJECT },
-	[IFLA_MEMIF_HAS_SECRET]		= { .type = NLA_REJECT },
-	[IFLA_MEMIF_PEER_NAME]		= { .type = NLA_REJECT },
-	[IFLA_MEMIF_PEER_APP]		= { .type = NLA_REJECT },
-	[IFLA_MEMIF_DISC_REASON]	= { .type = NLA_REJECT },
-	[IFLA_MEMIF_NUM_S2C_RINGS]	= { .type = NLA_REJECT },
-	[IFLA_MEMIF_NUM_C2S_RINGS]	= { .type = NLA_REJECT },
-	[IFLA_MEMIF_RUN_LOG2_RING_SIZE]	= { .type = NLA_REJECT },
-	[IFLA_MEMIF_REGIONS]		= { .type = NLA_REJECT },
-	[IFLA_MEMIF_RINGS]		= { .type = NLA_REJECT },
-	[IFLA_MEMIF_OFFLOADS]		= { .type = NLA_U8 },
-	[IFLA_MEMIF_RUN_OFFLOADS]	= { .type = NLA_REJECT },
-	[IFLA_MEMIF_PAD]		= { .type = NLA_REJECT },
-	[IFLA_MEMIF_MAX_MEMORY]		=
-		NLA_POLICY_FULL_RANGE(NLA_U64, &memif_max_memory_range),
-	[IFLA_MEMIF_SOCKET_UID]		= { .type = NLA_U32 },
-	[IFLA_MEMIF_SOCKET_GID]		= { .type = NLA_U32 },
-	[IFLA_MEMIF_SOCKET_MODE]	= NLA_POLICY_MAX(NLA_U16, 0777),
-	[IFLA_MEMIF_PEER_UID]		= { .type = NLA_U32 },
-	[IFLA_MEMIF_PEER_GID]		= { .type = NLA_U32 },
-	[IFLA_MEMIF_CACHELINE]		=
-		NLA_POLICY_VALIDATE_FN(NLA_U16, memif_validate_cacheline),
-	[IFLA_MEMIF_RUN_CACHELINE]	= { .type = NLA_REJECT },
-};
-
-/* A uid or gid attribute: MEMIF_ID_NONE, or an id the requester's user
- * namespace maps.
+/* A path or an abstract name; who may name a path is memif_validate()'s
+ * business, as it depends on the request.
  */
-static int memif_validate_ids(struct nlattr *data[],
-			      struct netlink_ext_ack *extack)
-{
-	static const int uids[] = { IFLA_MEMIF_SOCKET_UID, IFLA_MEMIF_PEER_UID };
-	static const int gids[] = { IFLA_MEMIF_SOCKET_GID, IFLA_MEMIF_PEER_GID };
-	struct nlattr *a;
-	unsigned int i;
-	u32 id;
-
-	for (i = 0; i < ARRAY_SIZE(uids); i++) {
-		a = data[uids[i]];
-		id = a ? nla_get_u32(a) : MEMIF_ID_NONE;
-		if (id != MEMIF_ID_NONE &&
-		    !uid_valid(make_kuid(current_user_ns(), id))) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "uid not mapped in the user namespace");
-			return -EINVAL;
-		}
-		a = data[gids[i]];
-		id = a ? nla_get_u32(a) : MEMIF_ID_NONE;
-		if (id != MEMIF_ID_NONE &&
-		    !gid_valid(make_kgid(current_user_ns(), id))) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "gid not mapped in the user namespace");
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-/* A path is resolved by the kernel with full privileges in the initial
- * mount namespace: only the initial namespace's admin may name one.
- */
-static int memif_validate_socket_perm(const char *path,
-				      const struct nlattr *attr,
-				      struct netlink_ext_ack *extack)
-{
-	if (path[0] == '@' || capable(CAP_NET_ADMIN))
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr,
-			    "a socket path needs CAP_NET_ADMIN in the initial user namespace; use an abstract socket (@name)");
-	return -EPERM;
-}
-
 static int memif_validate_socket(const struct nlattr *attr,
 				 struct netlink_ext_ack *extack)
 {
@@ -149,7 +66,105 @@ static int memif_validate_socket(const struct nlattr *attr,
 				    "socket path must be absolute, or start with '@' for an abstract socket");
 		return -EINVAL;
 	}
-	return memif_validate_socket_perm(path, attr, extack);
+	return 0;
+}
+
+/* A uid or a gid: MEMIF_ID_NONE, or one the requester's namespace maps. */
+static int memif_validate_uid(const struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	u32 id = nla_get_u32(attr);
+
+	if (id == MEMIF_ID_NONE || uid_valid(make_kuid(current_user_ns(), id)))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "uid not mapped in the user namespace");
+	return -EINVAL;
+}
+
+static int memif_validate_gid(const struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	u32 id = nla_get_u32(attr);
+
+	if (id == MEMIF_ID_NONE || gid_valid(make_kgid(current_user_ns(), id)))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "gid not mapped in the user namespace");
+	return -EINVAL;
+}
+
+/* Not const: 6.1's policy points to them without. */
+static struct netlink_range_validation memif_max_memory_range = {
+	.min = MEMIF_MAX_MEMORY_MIN,
+	.max = MEMIF_MAX_MEMORY_MAX,
+};
+
+static struct netlink_range_validation memif_buffer_size_range = {
+	.min = MEMIF_BUFFER_SIZE_MIN,
+	.max = MEMIF_BUFFER_SIZE_MAX,
+};
+
+/* Every value is checked here, by the netlink core, with its messages;
+ * memif_validate() checks what depends on more than one attribute or on
+ * who asks.  What a dump reports cannot be set.
+ */
+static const struct nla_policy memif_policy[IFLA_MEMIF_MAX + 1] = {
+	[IFLA_MEMIF_UNSPEC]		= { .strict_start_type =
+						    IFLA_MEMIF_PAD },
+	[IFLA_MEMIF_ROLE]		= NLA_POLICY_MAX(NLA_U8,
+							 __MEMIF_ROLE_MAX - 1),
+	[IFLA_MEMIF_SOCKET]		=
+		NLA_POLICY_VALIDATE_FN(NLA_NUL_STRING, memif_validate_socket),
+	[IFLA_MEMIF_ID]			= { .type = NLA_U32 },
+	[IFLA_MEMIF_SECRET]		= { .type = NLA_NUL_STRING,
+					    .len = MEMIF_SECRET_MAX },
+	[IFLA_MEMIF_MODE]		= NLA_POLICY_MAX(NLA_U8,
+							 __MEMIF_MODE_MAX - 1),
+	[IFLA_MEMIF_LOG2_RING_SIZE]	=
+		NLA_POLICY_RANGE(NLA_U8, MEMIF_LOG2_RING_SIZE_MIN,
+				 MEMIF_LOG2_RING_SIZE_MAX),
+	[IFLA_MEMIF_BUFFER_SIZE]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &memif_buffer_size_range),
+	[IFLA_MEMIF_STATE]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_HAS_SECRET]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_PEER_NAME]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_PEER_APP]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_DISC_REASON]	= { .type = NLA_REJECT },
+	[IFLA_MEMIF_NUM_S2C_RINGS]	= { .type = NLA_REJECT },
+	[IFLA_MEMIF_NUM_C2S_RINGS]	= { .type = NLA_REJECT },
+	[IFLA_MEMIF_RUN_LOG2_RING_SIZE]	= { .type = NLA_REJECT },
+	[IFLA_MEMIF_REGIONS]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_RINGS]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_OFFLOADS]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_MEMIF_RUN_OFFLOADS]	= { .type = NLA_REJECT },
+	[IFLA_MEMIF_PAD]		= { .type = NLA_REJECT },
+	[IFLA_MEMIF_MAX_MEMORY]		=
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memif_max_memory_range),
+	[IFLA_MEMIF_SOCKET_UID]		=
+		NLA_POLICY_VALIDATE_FN(NLA_U32, memif_validate_uid),
+	[IFLA_MEMIF_SOCKET_GID]		=
+		NLA_POLICY_VALIDATE_FN(NLA_U32, memif_validate_gid),
+	[IFLA_MEMIF_SOCKET_MODE]	= NLA_POLICY_MAX(NLA_U16, 0777),
+	[IFLA_MEMIF_PEER_UID]		=
+		NLA_POLICY_VALIDATE_FN(NLA_U32, memif_validate_uid),
+	[IFLA_MEMIF_PEER_GID]		=
+		NLA_POLICY_VALIDATE_FN(NLA_U32, memif_validate_gid),
+	[IFLA_MEMIF_CACHELINE]		=
+		NLA_POLICY_VALIDATE_FN(NLA_U16, memif_validate_cacheline),
+	[IFLA_MEMIF_RUN_CACHELINE]	= { .type = NLA_REJECT },
+};
+
+/* A path is resolved by the kernel in the initial mount namespace (see
+ * socket.c): only the initial namespace's admin may name one.
+ */
+static int memif_validate_socket_perm(const char *path,
+				      const struct nlattr *attr,
+				      struct netlink_ext_ack *extack)
+{
+	if (path[0] == '@' || capable(CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "a socket path needs CAP_NET_ADMIN in the initial user namespace; use an abstract socket (@name)");
+	return -EPERM;
 }
 
 static int memif_validate_queues(struct nlattr *attr, u32 *n,
@@ -194,16 +209,16 @@ static int memif_link_check_sizes(u32 ntx, u32 nrx, u8 log2, u32 bsize,
 	return 0;
 }
 
-/* Called for new links and for changes to existing ones: checks each
- * attribute on its own, and the geometry of a new link.
+/* Called for new links and for changes to existing ones, after the
+ * policy: who may name a socket path, the address and the queues.  The
+ * geometry is checked where the link's settings are known: a change
+ * leaves out what stays.
  */
 static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 			  struct netlink_ext_ack *extack)
 {
-	u8 log2 = MEMIF_LOG2_RING_SIZE_DEFAULT, mode = MEMIF_MODE_ETHERNET;
-	u32 bsize = MEMIF_BUFFER_SIZE_DEFAULT, ntx = 1, nrx = 1;
-	u64 max_memory = MEMIF_MAX_MEMORY_DEFAULT;
-	u32 cl = MEMIF_CACHELINE_DEFAULT;
+	u8 mode = MEMIF_MODE_ETHERNET;
+	u32 ntx = 1, nrx = 1;
 	struct nlattr *a;
 	int err;
 
@@ -212,81 +227,27 @@ static int memif_validate(struct nlattr *tb[], struct nlattr *data[],
 		err = memif_validate_queues(tb[IFLA_NUM_RX_QUEUES], &nrx, extack);
 	if (err)
 		return err;
-	if (!data)
-		goto geometry;
-
-	a = data[IFLA_MEMIF_ROLE];
-	if (a && nla_get_u8(a) >= __MEMIF_ROLE_MAX) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "role must be client or server");
-		return -EINVAL;
+	if (data) {
+		a = data[IFLA_MEMIF_SOCKET];
+		if (a) {
+			err = memif_validate_socket_perm(nla_data(a), a, extack);
+			if (err)
+				return err;
+		}
+		if (data[IFLA_MEMIF_MODE])
+			mode = nla_get_u8(data[IFLA_MEMIF_MODE]);
 	}
-	a = data[IFLA_MEMIF_SOCKET];
-	if (a) {
-		err = memif_validate_socket(a, extack);
-		if (err)
-			return err;
-	}
-	a = data[IFLA_MEMIF_SECRET];
-	if (a && strlen(nla_data(a)) > MEMIF_SECRET_MAX) {
+	a = tb[IFLA_ADDRESS];
+	if (a && mode == MEMIF_MODE_IP) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "secret too long (at most 23 characters)");
-		return -EINVAL;
-	}
-	a = data[IFLA_MEMIF_MODE];
-	if (a) {
-		mode = nla_get_u8(a);
-		if (mode >= __MEMIF_MODE_MAX) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "mode must be ethernet or ip");
-			return -EINVAL;
-		}
-	}
-	a = data[IFLA_MEMIF_LOG2_RING_SIZE];
-	if (a) {
-		log2 = nla_get_u8(a);
-		if (log2 < MEMIF_LOG2_RING_SIZE_MIN ||
-		    log2 > MEMIF_LOG2_RING_SIZE_MAX) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "ring size must be a power of two between 2 and 16384 (log2 1 to 14)");
-			return -EINVAL;
-		}
-	}
-	a = data[IFLA_MEMIF_BUFFER_SIZE];
-	if (a)
-		bsize = nla_get_u32(a);
-	a = data[IFLA_MEMIF_OFFLOADS];
-	if (a && nla_get_u8(a) > 1) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "offloads must be on or off");
-		return -EINVAL;
-	}
-	a = data[IFLA_MEMIF_MAX_MEMORY];
-	if (a)
-		max_memory = nla_get_u64(a);
-	a = data[IFLA_MEMIF_CACHELINE];
-	if (a)
-		cl = nla_get_u16(a);
-	err = memif_validate_ids(data, extack);
-	if (err)
-		return err;
-	if (mode == MEMIF_MODE_IP && tb[IFLA_ADDRESS]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
 				    "an ip mode link has no MAC address");
 		return -EINVAL;
 	}
-
-geometry:
-	if (tb[IFLA_ADDRESS] && (!data || !data[IFLA_MEMIF_MODE] ||
-				 mode == MEMIF_MODE_ETHERNET)) {
-		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN ||
-		    !is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS]))) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
-					    "invalid Ethernet address");
-			return -EADDRNOTAVAIL;
-		}
+	if (a && (nla_len(a) != ETH_ALEN || !is_valid_ether_addr(nla_data(a)))) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "invalid Ethernet address");
+		return -EADDRNOTAVAIL;
 	}
-	return memif_link_check_sizes(ntx, nrx, log2, bsize, cl, max_memory,
-				      data ? data[IFLA_MEMIF_BUFFER_SIZE] : NULL,
-				      extack);
+	return 0;
 }
 
 /* Set what @data gives, leave the rest. */
@@ -389,6 +350,13 @@ static int memif_newlink(struct net *src_net, struct net_device *dev,
 		return -EPERM;
 	m->dev = dev;
 	memif_parse_cfg(&m->cfg, data);
+	err = memif_link_check_sizes(dev->num_tx_queues, dev->num_rx_queues,
+				     m->cfg.log2_ring_size, m->cfg.buffer_size,
+				     m->cfg.cacheline, m->cfg.max_memory,
+				     data ? data[IFLA_MEMIF_BUFFER_SIZE] : NULL,
+				     extack);
+	if (err)
+		return err;
 	memif_owner_get(&m->owner);
 	if (m->cfg.mode == MEMIF_MODE_IP)
 		memif_device_set_ip_mode(dev);
