@@ -12,29 +12,26 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hugetlb.h>
+#include <linux/mount.h>
 #include <linux/netdevice.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
-/* Linux 6.3: vfs_unlink() takes the mount's idmap, not a user namespace. */
-static inline int memif_vfs_unlink(struct inode *dir, struct dentry *dentry)
-{
+/* Linux 6.3: the VFS takes a mount's idmap, not its user namespace.  What
+ * @mnt maps ids with, for vfs_unlink() and notify_change(): a file on an
+ * idmapped mount is changed as through that mount, as chown(2) does it.
+ */
 #ifdef MEMIF_HAVE_MNT_IDMAP
-	return vfs_unlink(&nop_mnt_idmap, dir, dentry, NULL);
-#else
-	return vfs_unlink(&init_user_ns, dir, dentry, NULL);
-#endif
-}
-
-/* Linux 6.3: notify_change() takes the mount's idmap. */
-static inline int memif_notify_change(struct dentry *dentry, struct iattr *ia)
+static inline struct mnt_idmap *memif_mnt_idmap(struct vfsmount *mnt)
 {
-#ifdef MEMIF_HAVE_MNT_IDMAP
-	return notify_change(&nop_mnt_idmap, dentry, ia, NULL);
-#else
-	return notify_change(&init_user_ns, dentry, ia, NULL);
-#endif
+	return mnt_idmap(mnt);
 }
+#else
+static inline struct user_namespace *memif_mnt_idmap(struct vfsmount *mnt)
+{
+	return mnt_user_ns(mnt);
+}
+#endif
 
 /* Linux 6.7: receive_fd() takes where to put the fd for the caller. */
 static inline int memif_receive_fd(struct file *file, unsigned int o_flags)

@@ -160,8 +160,7 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 		m->retry = MEMIF_RETRY_INTERVAL;
 	m->init_taken = false;
 	while (m->n_regions)
-		memif_region_destroy(&m->regions[--m->n_regions],
-				     server ? NULL : &m->held);
+		memif_region_destroy(&m->regions[--m->n_regions], &m->held);
 	WRITE_ONCE(m->n_tx, 0);
 	WRITE_ONCE(m->n_rx, 0);
 	WRITE_ONCE(m->run_log2, 0);
@@ -435,6 +434,11 @@ static const char *memif_server_add_region(struct memif_dev *m,
 		total += m->regions[i].size;
 	if (total > m->cfg.max_memory)
 		return "regions exceed the link's max-memory";
+	/* What earlier clients still hold of pages we faulted in for them
+	 * is the owner's too.
+	 */
+	if (memif_region_held(&m->held) + total > m->cfg.max_memory)
+		return "max-memory reached: earlier clients still hold regions";
 	reason = memif_region_map(m, &m->regions[ar->index], file, ar->size);
 	if (reason)
 		return reason;

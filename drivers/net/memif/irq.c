@@ -281,7 +281,7 @@ int memif_irq_attach(struct memif_irq *irq, struct file *file,
 		return -EINVAL;
 	if (file->f_op == &memif_irqfd_fops) {
 		ifd = file->private_data;
-		if (memif_socket_receive_check(file))
+		if (memif_socket_receive_check(file, q->mdev->owner.cred))
 			return -EACCES;
 		if (rx) {
 			err = memif_irqfd_listen(ifd, q);
@@ -296,7 +296,7 @@ int memif_irq_attach(struct memif_irq *irq, struct file *file,
 	efd = eventfd_ctx_fileget(file);
 	if (IS_ERR(efd))
 		return -EINVAL;
-	if (memif_socket_receive_check(file)) {
+	if (memif_socket_receive_check(file, q->mdev->owner.cred)) {
 		eventfd_ctx_put(efd);
 		return -EACCES;
 	}

@@ -416,7 +416,7 @@ static inline void memif_fault_ring(struct memif_dev *m, const char *reason)
 /* socket.c */
 struct socket *memif_socket_connect(struct net *net, struct memif_dev *m);
 bool memif_socket_peer_ok(struct socket *sock, kuid_t uid, kgid_t gid);
-int memif_socket_receive_check(struct file *file);
+int memif_socket_receive_check(struct file *file, const struct cred *cred);
 int memif_socket_hook(struct socket *sock, void *owner,
 		      void (*cb)(struct sock *sk), struct memif_sk_saved *saved);
 void memif_socket_unhook(struct socket *sock, const struct memif_sk_saved *saved);

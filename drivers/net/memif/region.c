@@ -82,10 +82,20 @@ static int memif_region_pin(struct memif_dev *m, struct memif_region *r,
 		goto out;
 	}
 	for (i = 0; i < npages; i++) {
+		struct folio *there;
+
 		if (READ_ONCE(m->map_abort)) {
 			err = -EINTR;
 			goto err_put_pages;
 		}
+		/* Not there yet: allocated now, for the owner (NULL on 6.1,
+		 * an ERR_PTR since 6.3).
+		 */
+		there = filemap_get_folio(mapping, i);
+		if (IS_ERR_OR_NULL(there))
+			r->allocated += PAGE_SIZE;
+		else
+			folio_put(there);
 		pages[i] = shmem_read_mapping_page_gfp(mapping, i, gfp);
 		if (IS_ERR(pages[i])) {
 			err = PTR_ERR(pages[i]);
@@ -227,35 +237,41 @@ static bool memif_region_is_huge(struct file *file)
 	return file_inode(file)->i_sb->s_magic == HUGETLBFS_MAGIC;
 }
 
-/* Why a file a client passed is no region, or NULL. */
-static const char *memif_region_refuse(struct file *file, u64 size)
+/* Whether the memfd (shmem or hugetlbfs) @file may not be written. */
+static bool memif_region_sealed(struct file *file)
 {
 	struct inode *inode = file_inode(file);
-	unsigned int seals;
+	unsigned int seals = memif_region_is_huge(file) ?
+			     READ_ONCE(HUGETLBFS_I(inode)->seals) :
+			     READ_ONCE(SHMEM_I(inode)->seals);
+
+	return seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE) ||
+	       IS_IMMUTABLE(inode) || IS_APPEND(inode);
+}
+
+/* Why a file a client passed is no region, or NULL. */
+static const char *memif_region_refuse(struct file *file, u64 size,
+				       const struct cred *cred)
+{
+	struct inode *inode = file_inode(file);
 
 	if (!S_ISREG(inode->i_mode))
 		return "region fd is not a memfd";
-	if (memif_region_is_huge(file)) {
-		seals = READ_ONCE(HUGETLBFS_I(inode)->seals);
-	} else if (inode->i_sb->s_magic == TMPFS_MAGIC &&
-		   (file->f_path.mnt->mnt_flags & MNT_INTERNAL)) {
-		/* memfd_create() makes its files on the kernel's internal
-		 * tmpfs mount; a file of a tmpfs mounted anywhere is
-		 * somebody's file.
-		 */
-		seals = READ_ONCE(SHMEM_I(inode)->seals);
-	} else {
+	/* memfd_create() makes its files on the kernel's internal tmpfs
+	 * mount; a file of a tmpfs mounted anywhere is somebody's file.
+	 */
+	if (!memif_region_is_huge(file) &&
+	    (inode->i_sb->s_magic != TMPFS_MAGIC ||
+	     !(file->f_path.mnt->mnt_flags & MNT_INTERNAL)))
 		return "region fd is not a memfd";
-	}
 	if ((file->f_mode & (FMODE_READ | FMODE_WRITE)) !=
 	    (FMODE_READ | FMODE_WRITE))
 		return "region fd is not open for reading and writing";
-	if (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE) ||
-	    IS_IMMUTABLE(inode) || IS_APPEND(inode))
+	if (memif_region_sealed(file))
 		return "region memfd is sealed against writing";
 	if (i_size_read(inode) < size)
 		return "region fd is smaller than announced";
-	if (memif_socket_receive_check(file))
+	if (memif_socket_receive_check(file, cred))
 		return "region fd refused by the security policy";
 	return NULL;
 }
@@ -277,7 +293,7 @@ static const char *memif_region_refuse(struct file *file, u64 size)
 const char *memif_region_map(struct memif_dev *m, struct memif_region *r,
 			     struct file *file, u64 size)
 {
-	const char *reason = memif_region_refuse(file, size);
+	const char *reason = memif_region_refuse(file, size, m->owner.cred);
 	int err;
 
 	if (reason)
@@ -286,6 +302,13 @@ const char *memif_region_map(struct memif_dev *m, struct memif_region *r,
 		err = memif_region_pin_huge(m, r, get_file(file), size);
 	else
 		err = memif_region_pin(m, r, get_file(file), size);
+	/* Sealed between the check and the pages taken?  From now on the
+	 * references we hold make F_SEAL_WRITE fail.
+	 */
+	if (!err && memif_region_sealed(file)) {
+		memif_region_destroy(r, NULL);
+		return "region memfd is sealed against writing";
+	}
 	if (!err)
 		return NULL;
 	fput(file);
@@ -304,15 +327,17 @@ const char *memif_region_map(struct memif_dev *m, struct memif_region *r,
 /**
  * memif_region_destroy() - unmap a region and drop what it holds
  * @r: the region; may be empty
- * @held: where to keep the file if somebody else still holds it (a
- *	client's own region, which the peer may keep: it is still the
- *	owner's memory), or NULL to drop it regardless
+ * @held: where to keep the file if somebody else still holds it and the
+ *	kernel allocated some of it (a client's own region; the pages a
+ *	server faulted in of a client's memfd): that is still the owner's
+ *	memory, counted against max_memory until the peer lets go; or NULL
+ *	to drop it regardless
  *
  * The peer may keep its own mapping; the pages live on until it lets go.
  */
 void memif_region_destroy(struct memif_region *r, struct list_head *held)
 {
-	struct memif_held *h;
+	struct memif_held *h = NULL;
 
 	if (!r->file)
 		return;
@@ -324,15 +349,25 @@ void memif_region_destroy(struct memif_region *r, struct list_head *held)
 		memif_region_put_pages(r->pages, r->n);
 		kvfree(r->pages);
 	}
-	h = held && file_count(r->file) > 1 ?
-	    kmalloc(sizeof(*h), GFP_KERNEL) : NULL;
-	if (h) {
-		h->file = r->file;
-		h->size = r->size;
-		list_add_tail(&h->node, held);
-	} else {
-		fput(r->file);
+	if (held && r->allocated && file_count(r->file) > 1) {
+		/* The same file again (a client passing its memfd to each
+		 * connection) is counted once.
+		 */
+		list_for_each_entry(h, held, node)
+			if (h->file == r->file)
+				break;
+		if (list_entry_is_head(h, held, node)) {
+			h = kmalloc(sizeof(*h), GFP_KERNEL);
+			if (h) {
+				h->file = get_file(r->file);
+				h->size = 0;
+				list_add_tail(&h->node, held);
+			}
+		}
+		if (h)
+			h->size = max(h->size, r->allocated);
 	}
+	fput(r->file);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -12,6 +12,18 @@
  * no supported interface lets a kernel thread take another task's
  * filesystem view.  That is why only the initial namespace's admin may
  * name a path (link.c); others use abstract names.
+ *
+ * This is the one file that knows af_unix's insides, each for a reason no
+ * interface covers for a kernel socket:
+ * - UNIXCB(skb).fp, the files a message carries: kernel_recvmsg() cannot
+ *   hand SCM_RIGHTS files to a kernel caller (memif_socket_recv());
+ * - unix_sk()->path, where a socket is bound: its socket file's owner and
+ *   mode are set, and the file removed, through it, not by looking the
+ *   path up again, which could find another file (memif_socket_chown(),
+ *   memif_socket_unlisten());
+ * - a connection accepted on an abstract name holds a reference on its
+ *   namespace, as a user's socket does, and no interface makes it a
+ *   kernel socket's (memif_socket_forget_net(), compat.h).
  */
 #include "memif.h"
 
@@ -22,6 +34,7 @@
 #include <linux/namei.h>
 #include <linux/net.h>
 #include <linux/skbuff.h>
+#include <linux/security.h>
 #include <linux/socket.h>
 #include <linux/un.h>
 #include <net/af_unix.h>
@@ -148,20 +161,25 @@ bool memif_socket_peer_ok(struct socket *sock, kuid_t uid, kgid_t gid)
 /**
  * memif_socket_receive_check() - the checks a process receiving a file runs
  * @file: a file a peer passed, of a kind we use
+ * @cred: whose: the link owner's
  *
  * A process that receives a file over SCM_RIGHTS has the security module
  * look at it first (security_file_receive(), through receive_fd()); we
  * take files off the socket's queue ourselves, so we ask the same of it,
- * by receiving it into the kworker's table for a moment.
+ * for the link's owner, by receiving it into the kworker's table for a
+ * moment with the owner's credentials in force.
  *
  * Return: 0 if we may use @file, or a negative errno.
  */
-int memif_socket_receive_check(struct file *file)
+int memif_socket_receive_check(struct file *file, const struct cred *cred)
 {
+	const struct cred *old;
 	int fd;
 
 	mutex_lock(&memif_fd_lock);
+	old = override_creds(cred);
 	fd = memif_receive_fd(file, O_CLOEXEC);
+	revert_creds(old);
 	if (fd >= 0)
 		close_fd(fd);
 	mutex_unlock(&memif_fd_lock);
@@ -169,8 +187,9 @@ int memif_socket_receive_check(struct file *file)
 }
 
 /**
- * memif_socket_adopt() - make a server's accepted connection the link's own
- * @m: the link; @m->sock is the connection
+ * memif_socket_adopt() - make a connection the link's own
+ * @m: the link; @m->sock is the connection (a client's, or one a server
+ *	accepted)
  */
 void memif_socket_adopt(struct memif_dev *m)
 {
@@ -405,6 +424,7 @@ int memif_socket_recv(struct socket *sock, struct memif_msg *msg,
 /* Unlink @dentry from its directory, if it is still there. */
 static int memif_socket_unlink(struct vfsmount *mnt, struct dentry *dentry)
 {
+	struct path dir = { .mnt = mnt };
 	struct dentry *parent;
 	int err;
 
@@ -412,9 +432,15 @@ static int memif_socket_unlink(struct vfsmount *mnt, struct dentry *dentry)
 	if (err)
 		return err;
 	parent = dget_parent(dentry);
+	dir.dentry = parent;
 	inode_lock_nested(d_inode(parent), I_MUTEX_PARENT);
-	if (dentry->d_parent == parent && !d_unhashed(dentry))
-		err = memif_vfs_unlink(d_inode(parent), dentry);
+	if (dentry->d_parent == parent && !d_unhashed(dentry)) {
+		/* As unlink(2) does: the path hook, then the VFS. */
+		err = security_path_unlink(&dir, dentry);
+		if (!err)
+			err = vfs_unlink(memif_mnt_idmap(mnt), d_inode(parent),
+					 dentry, NULL);
+	}
 	inode_unlock(d_inode(parent));
 	dput(parent);
 	mnt_drop_write(mnt);
@@ -470,7 +496,10 @@ static int memif_socket_chown(struct socket *sock, const struct memif_cfg *cfg)
 	if (err)
 		return err;
 	inode_lock(inode);
-	err = memif_notify_change(p->dentry, &ia);
+	/* ia_uid and ia_gid as chown(2) gives them: ids as seen through the
+	 * mount, which notify_change() maps to the file system's.
+	 */
+	err = notify_change(memif_mnt_idmap(p->mnt), p->dentry, &ia, NULL);
 	inode_unlock(inode);
 	mnt_drop_write(p->mnt);
 	return err;

@@ -39,6 +39,8 @@ struct page;
  * @n: number of @pages or @folios
  * @base: kernel mapping of them
  * @size: size announced to the peer
+ * @allocated: bytes of it the kernel allocated (faulted in), on the link
+ *	owner's account
  */
 struct memif_region {
 	struct file *file;
@@ -47,6 +49,7 @@ struct memif_region {
 	unsigned int n;
 	void *base;
 	u64 size;
+	u64 allocated;
 };
 
 /**
