@@ -2,12 +2,22 @@
 /*
  * The control channel state machine, both roles.
  *
- * Everything runs in two work items on memif_wq, serialized by the
- * device's lock: rx_work reads and handles messages (and faults the data
- * path reports), timer_work retries the connection (client) or the
- * listening socket (server) every second and ends handshakes that take
- * too long.  Neither takes RTNL, so ndo_stop, which runs under RTNL, may
- * wait for both.
+ * Everything runs in work items on memif_wq, serialized by the device's
+ * lock: rx_work reads and handles messages (and faults the data path
+ * reports), timer_work retries the connection (client) or the listening
+ * socket (server) every second and ends handshakes that take too long.
+ * Neither takes RTNL, so ndo_stop, which runs under RTNL, waits for both.
+ * What needs RTNL runs in a third, rtnl_work, which takes it as any other
+ * caller does, then the device's lock: setting the real queue counts to
+ * those of a new connection (and back), starting its data path, and
+ * telling rtnetlink listeners of a state change.  Nobody waits for it
+ * under RTNL: it holds a reference on the device while it is queued, and
+ * does nothing once the device is unregistered.
+ *
+ * The link's operstate follows the connection, as RFC 2863 says a link
+ * waiting for something outside itself should: DORMANT while the link is
+ * up and waiting for a peer or in the handshake (carrier on, dormant),
+ * UP when connected, DOWN when it is down.
  *
  * Handshake, in lock-step:
  *
@@ -43,8 +53,16 @@ static void memif_set_reason(struct memif_dev *m, const char *who,
 	spin_unlock_bh(&m->info_lock);
 }
 
+/* Have rtnl_work run soon; any context. */
+static void memif_ctrl_rtnl_queue(struct memif_dev *m)
+{
+	dev_hold(m->dev);
+	if (!queue_work(memif_wq, &m->rtnl_work))
+		dev_put(m->dev);
+}
+
 /* Every change but to DOWN, which ndo_stop reports itself, is announced
- * to rtnetlink listeners (ip monitor link); the carrier's own changes
+ * to rtnetlink listeners (ip monitor link); the operstate's own changes
  * are announced by the link watch as well.
  */
 static void memif_set_state(struct memif_dev *m, u8 state)
@@ -52,8 +70,10 @@ static void memif_set_state(struct memif_dev *m, u8 state)
 	if (m->state == state)
 		return;
 	WRITE_ONCE(m->state, state);
-	if (state != MEMIF_STATE_DOWN)
-		mod_delayed_work(memif_wq, &m->notify_work, 0);
+	if (state != MEMIF_STATE_DOWN) {
+		WRITE_ONCE(m->notify_pending, true);
+		memif_ctrl_rtnl_queue(m);
+	}
 }
 
 static void memif_set_shm_visible(struct memif_dev *m, bool visible)
@@ -82,7 +102,7 @@ static void memif_datapath_start(struct memif_dev *m)
 	m->datapath_up = true;
 	memif_set_shm_visible(m, true);
 	netif_tx_wake_all_queues(m->dev);
-	netif_carrier_on(m->dev);
+	netif_dormant_off(m->dev);
 	/* Frames may be waiting already, and no kick will come for them. */
 	local_bh_disable();
 	for (i = 0; i < m->n_rx; i++)
@@ -100,7 +120,7 @@ static void memif_datapath_stop(struct memif_dev *m)
 
 	if (!m->datapath_up)
 		return;
-	netif_carrier_off(m->dev);
+	netif_dormant_on(m->dev);
 	WRITE_ONCE(m->live, false);
 	/* Waits for running transmits; none starts after it, and the tx
 	 * timers, which may wake a queue, see live false once the grace
@@ -117,6 +137,11 @@ static void memif_datapath_stop(struct memif_dev *m)
 	for (i = 0; i < m->n_tx; i++)
 		hrtimer_cancel(&m->txq[i].timer);
 	m->datapath_up = false;
+	/* Up and waiting again: what the stack sends meanwhile is dropped
+	 * (ndo_start_xmit), not kept for a connection to come.
+	 */
+	if (m->running)
+		netif_tx_wake_all_queues(m->dev);
 }
 
 static void memif_free_queues_irq(struct memif_queue *qs, u16 n)
@@ -150,6 +175,14 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 	}
 	memif_free_queues_irq(m->txq, m->dev->num_tx_queues);
 	memif_free_queues_irq(m->rxq, m->dev->num_rx_queues);
+	/* The real queue counts go back to the configured ones, and the
+	 * peer's neighbour entries go.
+	 */
+	if (was_connected) {
+		WRITE_ONCE(m->peer_gone, true);
+		memif_ctrl_rtnl_queue(m);
+	}
+	m->start_pending = false;
 	/* A client whose INIT the server took, to fail later, waits longer
 	 * each time: a server that takes regions and hangs up costs it one
 	 * per attempt.
@@ -303,8 +336,8 @@ static const char *memif_client_hello(struct memif_dev *m,
 	const struct memif_msg_hello *h = &msg->hello;
 	u32 features;
 	struct memif_geometry want = {
-		.n_c2s = m->dev->real_num_tx_queues,
-		.n_s2c = m->dev->real_num_rx_queues,
+		.n_c2s = m->cfg.queues_tx,
+		.n_s2c = m->cfg.queues_rx,
 		.log2_ring_size = m->cfg.log2_ring_size,
 	}, run;
 	const char *reason;
@@ -327,11 +360,94 @@ static const char *memif_client_hello(struct memif_dev *m,
 	return memif_client_send_next(m);
 }
 
-/* CONNECTED (client) or CONNECT (server): start the data path. */
+/* The handshake is complete (memif_connected()): under RTNL and the
+ * device's lock, answer CONNECT (a server), give the stack the queues the
+ * connection has, and start the data path.
+ */
+static void memif_ctrl_finish(struct memif_dev *m)
+{
+	struct memif_msg msg = { .type = MEMIF_MSG_CONNECTED };
+	struct net_device *dev = m->dev;
+
+	m->start_pending = false;
+	if (memif_is_server(m)) {
+		strscpy(msg.connect.if_name, dev->name,
+			sizeof(msg.connect.if_name));
+		if (m->peer_ext) {
+			WRITE_ONCE(m->rx_vnet, memif_want_rx_offloads(m));
+			memif_ext_put(&msg, m->rx_vnet ? MEMIF_EXT_VNET_HDR : 0);
+		}
+		if (memif_socket_send(m->sock, &msg, NULL)) {
+			memif_proto_error(m, "cannot send on the control channel");
+			return;
+		}
+	}
+	/* Frames queued above them are dropped, as the rings are gone. */
+	if (netif_set_real_num_tx_queues(dev, m->n_tx) ||
+	    netif_set_real_num_rx_queues(dev, m->n_rx)) {
+		memif_disconnect(m, "cannot set the queue counts", true);
+		return;
+	}
+	memif_datapath_start(m);
+	memif_set_state(m, MEMIF_STATE_CONNECTED);
+	netdev_info(dev, "connected to %s (%s): %u tx, %u rx rings of %u slots\n",
+		    m->peer_name, m->peer_app, m->n_tx, m->n_rx,
+		    1U << m->run_log2);
+}
+
+/* Back to the queue counts of the settings, while not connected. */
+static void memif_ctrl_idle_queues(struct memif_dev *m)
+{
+	struct net_device *dev = m->dev;
+
+	if (netif_set_real_num_tx_queues(dev, m->cfg.queues_tx) ||
+	    netif_set_real_num_rx_queues(dev, m->cfg.queues_rx))
+		netdev_warn(dev, "cannot set the queue counts\n");
+}
+
+/* The peer is gone, and the next one may have another address (a VPP
+ * restarted with a new MAC): its neighbour entries must go, as when a
+ * carrier is lost.  The link stays DORMANT, which needs the carrier on: it
+ * is off just long enough for the stack to hear of it.  On NETDEV_CHANGE
+ * with no carrier, ARP and neighbour discovery evict the entries as their
+ * evict_nocarrier settings say.  Under RTNL, the link up.
+ */
+static void memif_ctrl_peer_gone(struct net_device *dev)
+{
+	netif_carrier_off(dev);
+	netdev_state_change(dev);
+	netif_carrier_on(dev);
+}
+
+static void memif_ctrl_rtnl_work(struct work_struct *work)
+{
+	struct memif_dev *m = container_of(work, struct memif_dev, rtnl_work);
+	struct net_device *dev = m->dev;
+
+	rtnl_lock();
+	/* Unregistered meanwhile: nothing of it may be touched but here. */
+	if (dev->reg_state == NETREG_REGISTERED) {
+		mutex_lock(&m->lock);
+		if (m->start_pending)
+			memif_ctrl_finish(m);
+		else if (!m->datapath_up)
+			memif_ctrl_idle_queues(m);
+		mutex_unlock(&m->lock);
+		if (xchg(&m->peer_gone, false) && netif_running(dev))
+			memif_ctrl_peer_gone(dev);
+		if (xchg(&m->notify_pending, false))
+			netdev_state_change(dev);
+	}
+	rtnl_unlock();
+	dev_put(dev);
+}
+
+/* CONNECTED (client) or CONNECT (server): the handshake is complete,
+ * rtnl_work starts the data path.
+ */
 static const char *memif_connected(struct memif_dev *m,
 				   const struct memif_msg *in)
 {
-	struct memif_msg msg = { .type = MEMIF_MSG_CONNECTED };
 	const struct memif_msg_connect *c = &in->connect;
 	u32 features;
 
@@ -349,25 +465,15 @@ static const char *memif_connected(struct memif_dev *m,
 	memif_copy_name(m->peer_name, c->if_name, sizeof(c->if_name));
 	spin_unlock_bh(&m->info_lock);
 	if (memif_is_server(m)) {
-		strscpy(msg.connect.if_name, m->dev->name,
-			sizeof(msg.connect.if_name));
-		if (m->peer_ext) {
-			WRITE_ONCE(m->rx_vnet, memif_want_rx_offloads(m));
-			memif_ext_put(&msg, m->rx_vnet ? MEMIF_EXT_VNET_HDR : 0);
-		}
-		if (memif_socket_send(m->sock, &msg, NULL))
-			return "cannot send on the control channel";
+		/* CONNECTED goes with the data path's start. */
 	} else if (m->peer_ext && memif_ext_get(in, &features)) {
 		WRITE_ONCE(m->tx_vnet, features & MEMIF_EXT_VNET_HDR);
 	} else {
 		/* The server took our INIT as a plain memif peer's. */
 		WRITE_ONCE(m->rx_vnet, false);
 	}
-	memif_datapath_start(m);
-	memif_set_state(m, MEMIF_STATE_CONNECTED);
-	netdev_info(m->dev, "connected to %s (%s): %u tx, %u rx rings of %u slots\n",
-		    m->peer_name, m->peer_app, m->n_tx, m->n_rx,
-		    1U << m->run_log2);
+	m->start_pending = true;
+	memif_ctrl_rtnl_queue(m);
 	return NULL;
 }
 
@@ -387,6 +493,9 @@ static void memif_peer_disconnect(struct memif_dev *m,
 static const char *memif_client_handle(struct memif_dev *m,
 				       const struct memif_msg *msg)
 {
+	/* The handshake is complete: only a DISCONNECT may come. */
+	if (m->start_pending && msg->type != MEMIF_MSG_DISCONNECT)
+		return "unexpected message";
 	switch (msg->type) {
 	case MEMIF_MSG_HELLO:
 		if (m->state != MEMIF_STATE_HANDSHAKE || m->msgs_total)
@@ -455,8 +564,8 @@ static const char *memif_server_add_ring(struct memif_dev *m,
 	struct memif_queue *q;
 	const char *reason;
 
-	reason = memif_valid_add_ring(ar, file, n, c2s ? m->dev->num_rx_queues :
-				      m->dev->num_tx_queues);
+	reason = memif_valid_add_ring(ar, file, n, c2s ? m->cfg.queues_rx :
+				      m->cfg.queues_tx);
 	if (reason)
 		return reason;
 	q = c2s ? &m->rxq[n] : &m->txq[n];
@@ -494,7 +603,7 @@ static const char *memif_server_handle(struct memif_dev *m,
 	    msg->type != MEMIF_MSG_ADD_RING)
 		return "unexpected file descriptor";
 	if (msg->type != MEMIF_MSG_DISCONNECT &&
-	    m->state != MEMIF_STATE_HANDSHAKE)
+	    (m->state != MEMIF_STATE_HANDSHAKE || m->start_pending))
 		return "unexpected message";
 	switch (msg->type) {
 	case MEMIF_MSG_ADD_REGION:
@@ -529,7 +638,9 @@ static bool memif_secret_ok(const struct memif_dev *m, const u8 *theirs)
  * @reason: set to why the client is refused
  *
  * Return: 0 when @m owns @sock now and has acknowledged the INIT,
- * -EBUSY or -EPERM when the client is refused (the caller closes @sock).
+ * -EAGAIN when @m is busy (the caller tries again later), another negative
+ * errno with @reason set when the client is refused (the caller closes
+ * @sock).
  */
 int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
 		      const struct memif_msg *msg, const char **reason)
@@ -538,7 +649,12 @@ int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
 	int err = -EPERM;
 	u32 features;
 
-	mutex_lock(&m->lock);
+	/* The listener's lock is held, which another link's ndo_stop may
+	 * wait for under RTNL: never wait here for a link that is busy (its
+	 * lock is held for as long as it maps a client's regions).
+	 */
+	if (!mutex_trylock(&m->lock))
+		return -EAGAIN;
 	if (!m->running || m->sock) {
 		*reason = m->sock ? "already connected" : "interface down";
 		err = -EBUSY;
@@ -652,53 +768,77 @@ out:
 	mutex_unlock(&m->lock);
 }
 
-static void memif_client_connect(struct memif_dev *m)
+/* Connect to the server, our lock not held: a path is looked up, which
+ * takes as long as the file systems on its way make it, and ndo_stop,
+ * under RTNL, must not wait for that.  What it finds is used if the link
+ * is still where it was (@gen) when we come back.
+ */
+static void memif_client_connect(struct memif_dev *m, unsigned int gen)
 {
+	char path[MEMIF_SOCKET_MAX + 1];
+	const struct cred *cred;
 	struct socket *sock;
 	struct net *net;
 	char why[64];
 
+	mutex_lock(&m->lock);
 	rcu_read_lock();
 	net = rcu_dereference(m->creating_net);
 	net = net ? maybe_get_net(net) : NULL;
 	rcu_read_unlock();
 	if (!net) {
 		memif_set_reason(m, "local", MEMIF_REASON_NET_GONE);
+		mutex_unlock(&m->lock);
 		return;
 	}
-	sock = memif_socket_connect(memif_socket_net(m->cfg.socket, net), m);
+	strscpy(path, m->cfg.socket, sizeof(path));
+	cred = get_cred(m->owner.cred);
+	mutex_unlock(&m->lock);
+
+	sock = memif_socket_connect(memif_socket_net(path, net), path, cred);
+	put_cred(cred);
 	put_net(net);
+
+	mutex_lock(&m->lock);
+	if (!m->running || m->gen != gen || m->state != MEMIF_STATE_WAITING) {
+		if (!IS_ERR(sock))
+			sock_release(sock);
+		goto out;
+	}
 	if (IS_ERR(sock)) {
 		snprintf(why, sizeof(why), "cannot connect: %pe", sock);
 		memif_set_reason(m, "local", why);
 		/* Whoever made us back off is gone. */
 		m->retry = MEMIF_RETRY_INTERVAL;
 		mod_delayed_work(memif_wq, &m->timer_work, m->retry);
-		return;
+		goto out;
 	}
 	m->sock = sock;
+	memif_socket_adopt(m);
 	/* Whoever answers on the socket gets our secret and our traffic. */
 	if (!memif_socket_peer_ok(sock, m->cfg.peer_uid, m->cfg.peer_gid)) {
 		memif_proto_error(m, "server credentials refused");
-		return;
+		goto out;
 	}
 	memif_set_state(m, MEMIF_STATE_HANDSHAKE);
 	m->deadline = jiffies + MEMIF_HANDSHAKE_TIMEOUT;
 	mod_delayed_work(memif_wq, &m->timer_work, MEMIF_HANDSHAKE_TIMEOUT);
 	/* HELLO may have arrived before our callbacks were in place. */
 	queue_work(memif_wq, &m->rx_work);
+out:
+	mutex_unlock(&m->lock);
 }
 
 /* A server listens as long as it is up; retry when that fails. */
-static void memif_server_listen(struct memif_dev *m)
+static void memif_server_listen(struct memif_dev *m, unsigned int gen)
 {
 	const char *refused = NULL;
 	char why[MEMIF_REASON_LEN];
 	int err;
 
-	if (m->listener)
+	if (READ_ONCE(m->listener))
 		return;
-	err = memif_listener_attach(m, &refused);
+	err = memif_listener_attach(m, gen, &refused);
 	if (!err)
 		return;
 	if (refused)
@@ -706,27 +846,40 @@ static void memif_server_listen(struct memif_dev *m)
 	else
 		snprintf(why, sizeof(why), "cannot listen: %pe", ERR_PTR(err));
 	mutex_lock(&m->lock);
-	memif_set_reason(m, "local", err == -ENONET ? MEMIF_REASON_NET_GONE : why);
+	/* Or the link went down (and maybe up) meanwhile: nothing to do. */
+	if (!m->running || m->gen != gen)
+		goto out;
+	if (err == -EAGAIN) {
+		/* Another link is creating or taking down the listener. */
+		mod_delayed_work(memif_wq, &m->timer_work, HZ / 10);
+	} else if (err == -ENONET) {
+		memif_set_reason(m, "local", MEMIF_REASON_NET_GONE);
+	} else {
+		memif_set_reason(m, "local", why);
+		mod_delayed_work(memif_wq, &m->timer_work,
+				 MEMIF_RETRY_INTERVAL);
+	}
+out:
 	mutex_unlock(&m->lock);
-	if (err != -ENONET)
-		mod_delayed_work(memif_wq, &m->timer_work, MEMIF_RETRY_INTERVAL);
 }
 
 static void memif_ctrl_timer_work(struct work_struct *work)
 {
 	struct memif_dev *m = container_of(to_delayed_work(work),
 					   struct memif_dev, timer_work);
-	bool listen = false;
+	bool listen = false, connect = false;
+	unsigned int gen;
 
 	mutex_lock(&m->lock);
 	if (!m->running)
 		goto out;
+	gen = m->gen;
 	switch (m->state) {
 	case MEMIF_STATE_WAITING:
 		if (memif_is_server(m))
 			listen = true;
 		else
-			memif_client_connect(m);
+			connect = true;
 		break;
 	case MEMIF_STATE_HANDSHAKE:
 		if (time_after_eq(jiffies, m->deadline))
@@ -735,9 +888,13 @@ static void memif_ctrl_timer_work(struct work_struct *work)
 	}
 out:
 	mutex_unlock(&m->lock);
-	/* Outside our lock: the listener's lock comes first. */
+	/* Outside our lock: the listener's lock comes first, and a path
+	 * may take long to look up.
+	 */
 	if (listen)
-		memif_server_listen(m);
+		memif_server_listen(m, gen);
+	if (connect)
+		memif_client_connect(m, gen);
 }
 
 /* Take the link's lock for RTNL's sake: a region being mapped under it
@@ -776,8 +933,8 @@ void memif_ctrl_init(struct memif_dev *m)
 	spin_lock_init(&m->info_lock);
 	INIT_WORK(&m->rx_work, memif_ctrl_rx_work);
 	INIT_DELAYED_WORK(&m->timer_work, memif_ctrl_timer_work);
-	INIT_DELAYED_WORK(&m->notify_work, memif_device_notify_work);
-	timer_setup(&m->rx_check, memif_rx_check, TIMER_DEFERRABLE);
+	INIT_WORK(&m->rtnl_work, memif_ctrl_rtnl_work);
+	timer_setup(&m->rx_check, memif_rx_check, 0);
 	m->state = MEMIF_STATE_DOWN;
 }
 
@@ -787,6 +944,9 @@ void memif_ctrl_init(struct memif_dev *m)
  */
 void memif_ctrl_start(struct memif_dev *m)
 {
+	/* Up, and waiting for a peer: DORMANT. */
+	netif_dormant_on(m->dev);
+	netif_carrier_on(m->dev);
 	mutex_lock(&m->lock);
 	m->running = true;
 	WRITE_ONCE(m->xdp_reconnect, false);
@@ -799,22 +959,56 @@ void memif_ctrl_start(struct memif_dev *m)
  * memif_ctrl_stop() - disconnect and stop trying (ndo_stop)
  * @m: the device
  *
- * Once this returns, nothing of the connection is left and no work runs.
+ * Once this returns, nothing of the connection is left.  A connect or a
+ * listener's bind under way (a path lookup) is not waited for: it lets go
+ * of what it finds when it is back.
  */
 void memif_ctrl_stop(struct memif_dev *m)
 {
 	memif_ctrl_lock_abort(m);
 	m->running = false;
+	m->gen++;
 	mutex_unlock(&m->lock);
-	/* No listener is attached by timer_work, or hands us a client, after this. */
-	cancel_delayed_work_sync(&m->timer_work);
+	/* timer_work may be looking a path up (connect, bind): it is not
+	 * waited for; it finds the link down (or a new generation of it)
+	 * when it is back, and lets go of what it got.  The listener takes
+	 * no client for us after this.
+	 */
+	cancel_delayed_work(&m->timer_work);
 	memif_listener_detach(m);
 	memif_ctrl_lock_abort(m);
 	memif_disconnect(m, m->sock ? "interface down" : NULL, true);
 	m->retry = MEMIF_RETRY_INTERVAL;
+	/* Under RTNL already: ethtool -l shows what the next connection
+	 * asks for as soon as the link is down.
+	 */
+	memif_ctrl_idle_queues(m);
 	mutex_unlock(&m->lock);
+	netif_carrier_off(m->dev);
 	cancel_work_sync(&m->rx_work);
-	cancel_delayed_work_sync(&m->timer_work);
+	cancel_delayed_work(&m->timer_work);
+}
+
+/**
+ * memif_ctrl_reconfigure() - give a link new settings and a new owner
+ * @m: the device, under RTNL
+ * @cfg: the settings
+ * @owner: the owner; set to the old one, for the caller to put
+ *
+ * A connection ends first: the data path reads the settings.  A client
+ * connects again a second later.
+ */
+void memif_ctrl_reconfigure(struct memif_dev *m, const struct memif_cfg *cfg,
+			    struct memif_owner *owner)
+{
+	memif_ctrl_lock_abort(m);
+	if (m->sock)
+		memif_disconnect(m, "settings changed: reconnecting", true);
+	m->cfg = *cfg;
+	swap(m->owner, *owner);
+	/* What a connection would use, and what the stack sees meanwhile. */
+	memif_ctrl_idle_queues(m);
+	mutex_unlock(&m->lock);
 }
 
 /**
@@ -826,7 +1020,10 @@ void memif_ctrl_stop(struct memif_dev *m)
  */
 void memif_ctrl_forget_net(struct memif_dev *m)
 {
-	cancel_delayed_work_sync(&m->timer_work);
+	memif_ctrl_lock_abort(m);
+	m->gen++;
+	mutex_unlock(&m->lock);
+	cancel_delayed_work(&m->timer_work);
 	memif_listener_detach(m);
 	memif_ctrl_lock_abort(m);
 	/* Says why, whether connected or not; no retry succeeds now. */
@@ -844,6 +1041,9 @@ void memif_ctrl_forget_net(struct memif_dev *m)
  */
 void memif_ctrl_xdp_attached(struct memif_dev *m)
 {
+	/* A link that is down has no connection: ndo_open clears the flag. */
+	if (!netif_running(m->dev))
+		return;
 	WRITE_ONCE(m->xdp_reconnect, true);
 	queue_work(memif_wq, &m->rx_work);
 }

@@ -27,44 +27,16 @@ static int memif_stop(struct net_device *dev)
 	return 0;
 }
 
-/* After ndo_stop: no state change is announced any more. */
+/* Under RTNL, after ndo_stop: ctrl.c's rtnl_work, if it is queued, is
+ * not waited for (it needs RTNL); it finds the device unregistered when it
+ * runs, and drops the reference it holds.
+ */
 static void memif_uninit(struct net_device *dev)
 {
 	struct memif_dev *m = netdev_priv(dev);
 
-	cancel_delayed_work_sync(&m->notify_work);
-}
-
-/**
- * memif_device_notify_work() - announce a state change to rtnetlink
- * @work: the device's notify_work
- *
- * netdev_state_change() needs RTNL, which ndo_stop and ndo_uninit hold
- * while they wait for our work items: so only try it, and try again a
- * jiffy later.
- */
-void memif_device_notify_work(struct work_struct *work)
-{
-	struct memif_dev *m = container_of(to_delayed_work(work),
-					   struct memif_dev, notify_work);
-
-	if (!rtnl_trylock()) {
-		queue_delayed_work(memif_wq, &m->notify_work, 1);
-		return;
-	}
-	netdev_state_change(m->dev);
-	rtnl_unlock();
-}
-
-/* Keep frames on the rings the connection uses. */
-static u16 memif_select_queue(struct net_device *dev, struct sk_buff *skb,
-			      struct net_device *sb_dev)
-{
-	struct memif_dev *m = netdev_priv(dev);
-	u16 n = READ_ONCE(m->n_tx);
-	u16 qid = netdev_pick_tx(dev, skb, sb_dev);
-
-	return n && qid >= n ? qid % n : qid;
+	if (cancel_work(&m->rtnl_work))
+		dev_put(dev);
 }
 
 static void memif_fetch_stats(struct memif_queue_stats *s, u64 *pkts,
@@ -122,7 +94,6 @@ static const struct net_device_ops memif_netdev_ops = {
 	.ndo_stop		= memif_stop,
 	.ndo_start_xmit		= memif_tx_xmit,
 	.ndo_features_check	= memif_tx_features_check,
-	.ndo_select_queue	= memif_select_queue,
 	.ndo_get_stats64	= memif_get_stats64,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
@@ -134,21 +105,9 @@ static const struct net_device_ops memif_netdev_ops = {
 static void memif_get_drvinfo(struct net_device *dev,
 			      struct ethtool_drvinfo *info)
 {
-	struct memif_dev *m = netdev_priv(dev);
-	char full[sizeof(m->cfg.socket) + 11];
-	size_t len, room = sizeof(info->bus_info) - 1;
-
+	/* No bus: the socket and id are in ip -d link show and memifctl. */
 	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
 	strscpy(info->version, MEMIF_DRV_VERSION, sizeof(info->version));
-	/* socket:id, or ...:id with the end of a path too long to fit */
-	len = scnprintf(full, sizeof(full), "%s:%u", m->cfg.socket, m->cfg.id);
-	if (len <= room) {
-		strscpy(info->bus_info, full, sizeof(info->bus_info));
-	} else {
-		memcpy(info->bus_info, "...", 3);
-		strscpy(info->bus_info + 3, full + len - (room - 3),
-			sizeof(info->bus_info) - 3);
-	}
 }
 
 static const char * const memif_queue_stat_names[] = {
@@ -252,19 +211,34 @@ static void memif_get_ethtool_stats(struct net_device *dev,
 		memif_put_queue_stats(&m->txq[i], &data);
 }
 
-/* Maximum: the rings a client announces; current: the rings in use while
- * connected, else what would be announced.
+/* Maximum: the queues the link was created with; current: the queues the
+ * stack uses, those of the connection, else those a connection would
+ * have at most (ethtool -L).
  */
 static void memif_get_channels(struct net_device *dev,
 			       struct ethtool_channels *ch)
 {
-	struct memif_dev *m = netdev_priv(dev);
-	u16 n_rx = READ_ONCE(m->n_rx), n_tx = READ_ONCE(m->n_tx);
-
 	ch->max_rx = dev->num_rx_queues;
 	ch->max_tx = dev->num_tx_queues;
-	ch->rx_count = n_rx ?: dev->num_rx_queues;
-	ch->tx_count = n_tx ?: dev->num_tx_queues;
+	ch->rx_count = dev->real_num_rx_queues;
+	ch->tx_count = dev->real_num_tx_queues;
+}
+
+/* ethtool -L rx N tx N: the rings a client announces (or a server takes)
+ * at most; a connection ends and the next one is made with them.
+ */
+static int memif_set_channels(struct net_device *dev,
+			      struct ethtool_channels *ch)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	struct memif_cfg cfg = m->cfg;
+
+	if (ch->combined_count || ch->other_count || !ch->rx_count ||
+	    !ch->tx_count)
+		return -EINVAL;
+	cfg.queues_rx = ch->rx_count;
+	cfg.queues_tx = ch->tx_count;
+	return memif_link_reconfigure(dev, &cfg, NULL, NULL);
 }
 
 /* One ring size serves both directions: the negotiated one while
@@ -321,6 +295,7 @@ static const struct ethtool_ops memif_ethtool_ops = {
 	.get_strings		= memif_get_strings,
 	.get_ethtool_stats	= memif_get_ethtool_stats,
 	.get_channels		= memif_get_channels,
+	.set_channels		= memif_set_channels,
 	.get_ringparam		= memif_get_ringparam,
 	.set_ringparam		= memif_set_ringparam,
 };

@@ -333,6 +333,11 @@ static void memif_destruct(struct net_device *dev)
 {
 	struct memif_dev *m = netdev_priv(dev);
 
+	/* ndo_stop does not wait for a connect or a bind under way (a path
+	 * lookup, ctrl.c); here, outside RTNL, nothing is left to run.
+	 */
+	cancel_delayed_work_sync(&m->timer_work);
+	cancel_work_sync(&m->rx_work);
 	memif_device_free_queues(m);
 	memif_region_forget_held(&m->held);
 	memif_owner_put(&m->owner);
@@ -350,7 +355,9 @@ static int memif_newlink(struct net *src_net, struct net_device *dev,
 		return -EPERM;
 	m->dev = dev;
 	memif_parse_cfg(&m->cfg, data);
-	err = memif_link_check_sizes(dev->num_tx_queues, dev->num_rx_queues,
+	m->cfg.queues_tx = dev->num_tx_queues;
+	m->cfg.queues_rx = dev->num_rx_queues;
+	err = memif_link_check_sizes(m->cfg.queues_tx, m->cfg.queues_rx,
 				     m->cfg.log2_ring_size, m->cfg.buffer_size,
 				     m->cfg.cacheline, m->cfg.max_memory,
 				     data ? data[IFLA_MEMIF_BUFFER_SIZE] : NULL,
@@ -385,17 +392,19 @@ err_put_owner:
 }
 
 /**
- * memif_link_reconfigure() - give a link that is down new settings
- * @dev: the link
+ * memif_link_reconfigure() - give a link new settings
+ * @dev: the link, under RTNL
  * @cfg: its settings, changed
  * @battr: the attribute a new buffer size came from, if any
  * @extack: where to say why not
  *
- * Settings are read when the link comes up, so they change only while it
- * is down, and only to sizes a link can be created with.  Whoever
- * changes them becomes the link's owner.
+ * Only to sizes a link can be created with.  A connection of a link that
+ * is up ends first (the data path reads the settings), and the next one
+ * is made with them: a client connects again a second later, a server
+ * takes the client's next attempt.  Whoever changes them becomes the
+ * link's owner.
  *
- * Return: 0, -EBUSY while the link is up, or -EINVAL.
+ * Return: 0 or -EINVAL.
  */
 int memif_link_reconfigure(struct net_device *dev,
 			   const struct memif_cfg *cfg,
@@ -406,22 +415,14 @@ int memif_link_reconfigure(struct net_device *dev,
 	struct memif_owner owner;
 	int err;
 
-	if (netif_running(dev)) {
-		NL_SET_ERR_MSG(extack,
-			       "memif settings can only be changed while the interface is down");
-		return -EBUSY;
-	}
-	err = memif_link_check_sizes(dev->num_tx_queues, dev->num_rx_queues,
+	err = memif_link_check_sizes(cfg->queues_tx, cfg->queues_rx,
 				     cfg->log2_ring_size, cfg->buffer_size,
 				     cfg->cacheline, cfg->max_memory, battr,
 				     extack);
 	if (err)
 		return err;
 	memif_owner_get(&owner);
-	mutex_lock(&m->lock);
-	m->cfg = *cfg;
-	swap(m->owner, owner);
-	mutex_unlock(&m->lock);
+	memif_ctrl_reconfigure(m, cfg, &owner);
 	memif_owner_put(&owner);
 	return 0;
 }
@@ -484,6 +485,14 @@ static int memif_changelink(struct net_device *dev, struct nlattr *tb[],
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MEMIF_MODE],
 				    "the mode of a memif link cannot be changed: delete the link and create it again");
 		return -EOPNOTSUPP;
+	}
+	/* ethtool -G and -L reconnect; the memif settings, which include
+	 * the socket and the role, wait for the link to be down.
+	 */
+	if (netif_running(dev)) {
+		NL_SET_ERR_MSG(extack,
+			       "memif settings can only be changed while the interface is down");
+		return -EBUSY;
 	}
 	memif_apply_cfg(&cfg, data);
 	err = memif_changelink_socket_perm(m, &cfg, data, extack);

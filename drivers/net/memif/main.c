@@ -38,6 +38,10 @@ static void __exit memif_exit(void)
 {
 	memif_link_unregister();
 	memif_device_unregister_pernet();
+	/* Listeners are taken down in work items that close their sockets:
+	 * until then clients may queue work, which a draining queue refuses.
+	 */
+	flush_workqueue(memif_wq);
 	destroy_workqueue(memif_wq);
 }
 

@@ -62,6 +62,9 @@ struct socket;
  * @socket_mode: permissions of a server's socket file
  * @cacheline: the ring layout's cache line (proto.h): a client's, or the
  *	one a server assumes when the client's rings do not tell
+ * @queues_tx: rings a client announces, a server takes, for transmit: at
+ *	most dev->num_tx_queues (ethtool -L)
+ * @queues_rx: the same for receive
  * @role: enum memif_role
  * @mode: enum memif_mode
  * @log2_ring_size: configured ring size
@@ -79,6 +82,8 @@ struct memif_cfg {
 	kgid_t peer_gid;
 	u16 socket_mode;
 	u16 cacheline;
+	u16 queues_tx;
+	u16 queues_rx;
 	u8 role;
 	u8 mode;
 	u8 log2_ring_size;
@@ -252,12 +257,16 @@ struct memif_queue {
  * @list: entry in memif_devices, under RTNL
  * @creating_net: namespace the link was created in; the control socket
  *	lives there.  No reference is held: cleared by the pernet pre_exit
- * @txq: transmit rings (C2S for a client), dev->num_tx_queues of them
+ * @txq: transmit rings (C2S for a client), dev->num_tx_queues of them;
+ *	dev->real_num_tx_queues is the number in use while connected, the
+ *	configured one (cfg.queues_tx) else
  * @rxq: receive rings (S2C for a client), dev->num_rx_queues of them
  * @map_abort: set before the lock is taken to take the link down or to
  *	end its connection: a mapping under way stops (region.c)
  * @lock: serializes the control channel: everything below up to @info_lock
  * @running: the link is up and should be connected
+ * @gen: counts the times the link went down or lost its namespace: work
+ *	that ran without the lock (a path lookup) checks it is still current
  * @state: enum memif_state
  * @sock: control socket
  * @sk_saved: its own callbacks
@@ -294,7 +303,12 @@ struct memif_queue {
  * @peer_name: peer's interface name
  * @peer_app: peer's application name
  * @disc_reason: why the last connection ended
- * @notify_work: tells rtnetlink listeners of a state change
+ * @rtnl_work: what needs RTNL: see ctrl.c
+ * @notify_pending: a state change is to be announced by @rtnl_work
+ * @peer_gone: a connection ended: @rtnl_work has the stack forget the
+ *	peer's neighbour entries
+ * @start_pending: the handshake is complete, @rtnl_work starts the data
+ *	path
  * @handshake_errors: control channel errors on the peer's account:
  *	refused or failed handshakes, malformed messages
  * @bad_desc_errors: bad descriptors or chains the peer put on a ring
@@ -312,6 +326,7 @@ struct memif_dev {
 
 	struct mutex lock;		/* the control channel state below */
 	bool running;
+	unsigned int gen;
 	u8 state;
 	struct socket *sock;
 	struct memif_sk_saved sk_saved;
@@ -347,7 +362,10 @@ struct memif_dev {
 	char peer_name[MEMIF_NAME_LEN];
 	char peer_app[MEMIF_NAME_LEN];
 	char disc_reason[MEMIF_REASON_LEN + 8];
-	struct delayed_work notify_work;
+	struct work_struct rtnl_work;
+	bool notify_pending;
+	bool peer_gone;
+	bool start_pending;
 	atomic64_t handshake_errors;
 	atomic64_t bad_desc_errors;
 	atomic64_t ring_errors;
@@ -360,7 +378,6 @@ void memif_device_setup(struct net_device *dev);
 int memif_device_init_queues(struct memif_dev *m);
 void memif_device_free_queues(struct memif_dev *m);
 void memif_device_set_ip_mode(struct net_device *dev);
-void memif_device_notify_work(struct work_struct *work);
 int memif_device_register_pernet(void);
 void memif_device_unregister_pernet(void);
 
@@ -394,6 +411,8 @@ int memif_ctrl_accept(struct memif_dev *m, struct socket *sock,
 		      const struct memif_msg *init, const char **reason);
 void memif_ctrl_start(struct memif_dev *m);
 void memif_ctrl_stop(struct memif_dev *m);
+void memif_ctrl_reconfigure(struct memif_dev *m, const struct memif_cfg *cfg,
+			    struct memif_owner *owner);
 void memif_ctrl_forget_net(struct memif_dev *m);
 void memif_ctrl_fault(struct memif_dev *m, const char *reason);
 void memif_ctrl_xdp_attached(struct memif_dev *m);
@@ -414,7 +433,8 @@ static inline void memif_fault_ring(struct memif_dev *m, const char *reason)
 }
 
 /* socket.c */
-struct socket *memif_socket_connect(struct net *net, struct memif_dev *m);
+struct socket *memif_socket_connect(struct net *net, const char *path,
+				    const struct cred *cred);
 bool memif_socket_peer_ok(struct socket *sock, kuid_t uid, kgid_t gid);
 int memif_socket_receive_check(struct file *file, const struct cred *cred);
 int memif_socket_hook(struct socket *sock, void *owner,
@@ -438,7 +458,8 @@ void memif_socket_unlisten(struct socket *sock, const char *path,
 			   const struct memif_sk_saved *saved);
 
 /* listener.c */
-int memif_listener_attach(struct memif_dev *m, const char **refused);
+int memif_listener_attach(struct memif_dev *m, unsigned int gen,
+			  const char **refused);
 void memif_listener_detach(struct memif_dev *m);
 
 /* region.c */

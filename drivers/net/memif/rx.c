@@ -44,9 +44,10 @@ static u16 memif_rx_peer_index(const struct memif_queue *q, bool server)
  * index, then read the mask flag with no full barrier between: a store
  * still in a CPU's store buffer can miss our unmasking while our second
  * look misses the store.  The frame then waits for the peer's next kick,
- * which may never come (the reply to a ping).  So a deferrable timer
- * looks at every rx ring MEMIF_RX_CHECK_INTERVAL apart: a frame lost so is
- * late by that much at most.
+ * which may never come (the reply to a ping).  So a timer looks at every
+ * rx ring MEMIF_RX_CHECK_INTERVAL apart while connected: a frame lost so
+ * is late by that much at most.  Not a deferrable one: an idle CPU, when
+ * a frame waits for a kick, is what it is there for.
  */
 void memif_rx_check(struct timer_list *t)
 {

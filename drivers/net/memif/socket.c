@@ -114,19 +114,21 @@ static struct socket *memif_socket_dial(struct net *net, const char *path)
 /**
  * memif_socket_connect() - connect a client's control socket to its server
  * @net: network namespace to create the socket in
- * @m: the client, whose rx_work runs when the socket has news, and with
- *	whose owner's credentials it connects
+ * @path: socket path, or abstract name starting with '@'
+ * @cred: the credentials to connect with, the link owner's
+ *
+ * May take as long as the path lookup does: no lock of ours is held.
+ * memif_socket_adopt() makes the socket the link's.
  *
  * Return: the connected socket or an ERR_PTR.
  */
-struct socket *memif_socket_connect(struct net *net, struct memif_dev *m)
+struct socket *memif_socket_connect(struct net *net, const char *path,
+				    const struct cred *cred)
 {
-	const struct cred *old = override_creds(m->owner.cred);
-	struct socket *sock = memif_socket_dial(net, m->cfg.socket);
+	const struct cred *old = override_creds(cred);
+	struct socket *sock = memif_socket_dial(net, path);
 
 	revert_creds(old);
-	if (!IS_ERR(sock))
-		memif_socket_hook(sock, m, memif_socket_event, &m->sk_saved);
 	return sock;
 }
 

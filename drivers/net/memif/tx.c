@@ -304,7 +304,7 @@ netdev_features_t memif_tx_features_check(struct sk_buff *skb,
  * @skb: the frame
  * @dev: the memif device
  *
- * Return: NETDEV_TX_OK, or NETDEV_TX_BUSY when the ring has no room.
+ * Return: NETDEV_TX_OK.
  */
 netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 {
@@ -349,14 +349,17 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 	}
 	if (unlikely(!n)) {
-		/* Even an empty ring cannot hold it. */
-		if (free == (u32)q->mask + 1)
-			goto drop;
-		netif_tx_stop_queue(txq);
-		memif_tx_start_timer(q);
-		/* Frames published with xmit_more wait for this kick. */
-		memif_tx_kick(q);
-		return NETDEV_TX_BUSY;
+		/* The queue stops while there is room for the largest frame
+		 * (below), so this is a server whose client's buffers are
+		 * smaller than its first one said (memif_tx_start()), or a
+		 * frame even an empty ring cannot hold: dropped, as the
+		 * stack expects of a driver, not handed back.
+		 */
+		if (free != (u32)q->mask + 1) {
+			netif_tx_stop_queue(txq);
+			memif_tx_start_timer(q);
+		}
+		goto drop;
 	}
 	q->cursor += n;
 	memif_tx_publish(q);
@@ -380,12 +383,14 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 drop:
 	memif_stats_add(&q->stats, 0, 0, 1, 0);
 	dev_kfree_skb_any(skb);
-	/* Pairs with the release in memif_datapath_start(): ring is set,
-	 * unless this queue's ring is not in use (a frame left in its qdisc
-	 * from a connection with more rings).
+	/* Pairs with the release in memif_datapath_start(): ring is set.
+	 * The stack's real queue count is the connection's (ctrl.c), so qid
+	 * is in range but for a frame racing a connection's end.  Frames
+	 * published with xmit_more wait for a kick, which a stopped queue
+	 * makes the last chance for.
 	 */
 	if (smp_load_acquire(&m->live) && qid < READ_ONCE(m->n_tx) &&
-	    !netdev_xmit_more())
+	    (!netdev_xmit_more() || netif_xmit_stopped(txq)))
 		memif_tx_kick(q);
 	return NETDEV_TX_OK;
 }
