@@ -14,6 +14,9 @@
 #include <linux/virtio_net.h>
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
+#ifdef MEMIF_HAVE_NETDEV_STAT_OPS
+#include <net/netdev_queues.h>
+#endif
 
 static int memif_open(struct net_device *dev)
 {
@@ -110,8 +113,21 @@ static void memif_get_drvinfo(struct net_device *dev,
 	strscpy(info->version, MEMIF_DRV_VERSION, sizeof(info->version));
 }
 
+/* Per queue: packets and bytes are the kernel's own per-queue statistics
+ * where it has them (netdev_stat_ops, below), ethtool -S's else; drops
+ * and errors, which they have no place for, are ethtool -S's.
+ */
+#ifdef MEMIF_HAVE_NETDEV_STAT_OPS
+#define MEMIF_QUEUE_STATS_FIRST	2
+#else
+#define MEMIF_QUEUE_STATS_FIRST	0
+#endif
+
 static const char * const memif_queue_stat_names[] = {
-	"packets", "bytes", "drops", "errors",
+#ifndef MEMIF_HAVE_NETDEV_STAT_OPS
+	"packets", "bytes",
+#endif
+	"drops", "errors",
 };
 
 #define MEMIF_QUEUE_STATS ARRAY_SIZE(memif_queue_stat_names)
@@ -159,10 +175,11 @@ static void memif_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 
 static void memif_put_queue_stats(struct memif_queue *q, u64 **data)
 {
-	u64 v[MEMIF_QUEUE_STATS] = {};
+	u64 v[4] = {};
 
 	memif_fetch_stats(&q->stats, &v[0], &v[1], &v[2], &v[3]);
-	memcpy(*data, v, sizeof(v));
+	memcpy(*data, v + MEMIF_QUEUE_STATS_FIRST,
+	       MEMIF_QUEUE_STATS * sizeof(*v));
 	*data += MEMIF_QUEUE_STATS;
 }
 
@@ -210,6 +227,58 @@ static void memif_get_ethtool_stats(struct net_device *dev,
 	for (i = 0; i < dev->num_tx_queues; i++)
 		memif_put_queue_stats(&m->txq[i], &data);
 }
+
+#ifdef MEMIF_HAVE_NETDEV_STAT_OPS
+/* Linux 6.8: per-queue statistics (ip -s, the netdev netlink family's
+ * qstats-get), of the queues the stack uses; what queues not in use now
+ * counted is in the base, so that the sum never goes back.
+ */
+static void memif_qstats_rx(struct net_device *dev, int idx,
+			    struct netdev_queue_stats_rx *st)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	u64 p = 0, b = 0, d = 0, e = 0;
+
+	memif_fetch_stats(&m->rxq[idx].stats, &p, &b, &d, &e);
+	st->packets = p;
+	st->bytes = b;
+}
+
+static void memif_qstats_tx(struct net_device *dev, int idx,
+			    struct netdev_queue_stats_tx *st)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	u64 p = 0, b = 0, d = 0, e = 0;
+
+	memif_fetch_stats(&m->txq[idx].stats, &p, &b, &d, &e);
+	st->packets = p;
+	st->bytes = b;
+}
+
+static void memif_qstats_base(struct net_device *dev,
+			      struct netdev_queue_stats_rx *rx,
+			      struct netdev_queue_stats_tx *tx)
+{
+	struct memif_dev *m = netdev_priv(dev);
+	u64 rp = 0, rb = 0, tp = 0, tb = 0, d = 0, e = 0;
+	unsigned int i;
+
+	for (i = dev->real_num_rx_queues; i < dev->num_rx_queues; i++)
+		memif_fetch_stats(&m->rxq[i].stats, &rp, &rb, &d, &e);
+	for (i = dev->real_num_tx_queues; i < dev->num_tx_queues; i++)
+		memif_fetch_stats(&m->txq[i].stats, &tp, &tb, &d, &e);
+	rx->packets = rp;
+	rx->bytes = rb;
+	tx->packets = tp;
+	tx->bytes = tb;
+}
+
+static const struct netdev_stat_ops memif_stat_ops = {
+	.get_queue_stats_rx	= memif_qstats_rx,
+	.get_queue_stats_tx	= memif_qstats_tx,
+	.get_base_stats		= memif_qstats_base,
+};
+#endif
 
 /* Maximum: the queues the link was created with; current: the queues the
  * stack uses, those of the connection, else those a connection would
@@ -315,6 +384,9 @@ void memif_device_setup(struct net_device *dev)
 	ether_setup(dev);
 	dev->netdev_ops = &memif_netdev_ops;
 	dev->ethtool_ops = &memif_ethtool_ops;
+#ifdef MEMIF_HAVE_NETDEV_STAT_OPS
+	dev->stat_ops = &memif_stat_ops;
+#endif
 	dev->needs_free_netdev = true;
 	dev->features |= MEMIF_FEATURES;
 	dev->hw_features |= MEMIF_FEATURES;
