@@ -26,7 +26,7 @@ memif_testpmd echo 240 \
 check "memifctl add memif0 role slave" \
 	memifctl add memif0 role slave socket "$SOCK" id 0
 link_up - memif0 192.168.77.2/24
-check "carrier on" wait_carrier - memif0 1 10
+check "UP" wait_oper_up - memif0 1 10
 check "state connected" test "$(memif_json - memif0 state)" = connected
 check "peer is DPDK's net_memif0" test "$(memif_json - memif0 peer_name)" = net_memif0
 check "ping -c 100 -i 0.02: 0% loss" \
@@ -38,8 +38,8 @@ check "counters moved, no errors" bash -c "
 	[ \$(jq .rx.packets <<<\"\$s\") -ge 110 ] &&
 	[ \$(jq .tx.packets <<<\"\$s\") -ge 110 ] &&
 	[ \$(jq .rx.errors <<<\"\$s\") = 0 ] && [ \$(jq .tx.errors <<<\"\$s\") = 0 ]"
-check "ethtool -S: queue counters" test "$(ethtool_stat - memif0 rx_queue_0_packets)" -ge 110
+check "ethtool -S: queue counters" test "$(queue_packets - memif0 rx 0)" -ge 110
 testpmd_stop echo
-check "carrier off once testpmd is gone" wait_carrier - memif0 0 2
+check "no longer UP once testpmd is gone" wait_oper_up - memif0 0 2
 
 ktap_finished

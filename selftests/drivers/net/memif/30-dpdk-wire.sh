@@ -36,9 +36,9 @@ check "create ma and mb, move them to a and b" bash -c "
 link_up a ma 10.10.0.1/24
 link_up b mb 10.10.0.2/24
 both_carriers() {
-	wait_carrier a ma "$1" 10 && wait_carrier b mb "$1" 10
+	wait_oper_up a ma "$1" 10 && wait_oper_up b mb "$1" 10
 }
-check "both carriers on" both_carriers 1
+check "both UP" both_carriers 1
 check "ping -c 100 -i 0.02: 0% loss" \
 	ns_exec a ping -c 100 -i 0.02 -W 2 -q 10.10.0.2
 check "iperf3 TCP a -> b" iperf3_run b 10.10.0.2 a -t 4

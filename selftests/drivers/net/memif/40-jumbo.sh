@@ -32,9 +32,9 @@ for x in "a ma 0 10.10.0.1" "b mb 1 10.10.0.2"; do
 	link_up "$ns" "$dev" "$addr/24"
 done
 both_carriers() {
-	wait_carrier a ma 1 10 && wait_carrier b mb 1 10
+	wait_oper_up a ma 1 10 && wait_oper_up b mb 1 10
 }
-check "both carriers on" both_carriers
+check "both UP" both_carriers
 check "ping with an 8972-byte payload, no fragmentation" \
 	ns_exec a ping -c 20 -i 0.05 -W 2 -M "do" -s 8972 -p c3 10.10.0.2
 check "iperf3 TCP a -> b at MTU 9000" iperf3_run b 10.10.0.2 a -t 3

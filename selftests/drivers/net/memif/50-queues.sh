@@ -31,9 +31,9 @@ for x in "a ma 0 10.10.0.1" "b mb 1 10.10.0.2"; do
 	link_up "$ns" "$dev" "$addr/24"
 done
 both_carriers() {
-	wait_carrier a ma 1 10 && wait_carrier b mb 1 10
+	wait_oper_up a ma 1 10 && wait_oper_up b mb 1 10
 }
-check "both carriers on" both_carriers
+check "both UP" both_carriers
 check "two rings each way negotiated" bash -c "
 	[ \$(ip netns exec a $MEMIFCTL -j show ma | jq '.[0].c2s_rings') = 2 ] &&
 	[ \$(ip netns exec a $MEMIFCTL -j show ma | jq '.[0].s2c_rings') = 2 ]"
@@ -41,9 +41,9 @@ check "iperf3 16 TCP streams a -> b" iperf3_run b 10.10.0.2 a -t 3 -P 16
 check "iperf3 16 TCP streams b -> a" iperf3_run b 10.10.0.2 a -t 3 -P 16 -R
 for q in 0 1; do
 	check "ma sent on tx queue $q" \
-		test "$(ethtool_stat a ma tx_queue_${q}_packets)" -gt 100
+		test "$(queue_packets a ma tx "$q")" -gt 100
 	check "ma received on rx queue $q" \
-		test "$(ethtool_stat a ma rx_queue_${q}_packets)" -gt 100
+		test "$(queue_packets a ma rx "$q")" -gt 100
 done 2>/dev/null
 ns_exec a ethtool -S ma | log_file -
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Peer restart: kill testpmd and the carrier goes down within 2 s; start it
+# Peer restart: kill testpmd and the link is no longer UP within 2 s; start it
 # again and the link comes back by itself (the client retries every
 # second), ping works, nothing is done on the kernel side.
 
@@ -28,7 +28,7 @@ memif_load
 start_pmd 0
 memifctl add memif0 socket "$SOCK"
 link_up - memif0 192.168.77.2/24
-check "connected" wait_carrier - memif0 1 10
+check "connected" wait_oper_up - memif0 1 10
 
 for r in $(seq "$ROUNDS"); do
 	if [ $((r % 2)) = 1 ]; then
@@ -38,12 +38,12 @@ for r in $(seq "$ROUNDS"); do
 		bg_stop "pmd$((r - 1))" >/dev/null
 		how=SIGINT
 	fi
-	check "round $r: carrier off within 2 s of $how" wait_carrier - memif0 0 2
+	check "round $r: no longer UP within 2 s of $how" wait_oper_up - memif0 0 2
 	check "round $r: state waiting" \
 		test "$(memif_json - memif0 state)" = "waiting for peer"
 	bg_stop "pmd$((r - 1))" >/dev/null 2>&1
 	start_pmd "$r"
-	check "round $r: carrier back" wait_carrier - memif0 1 10
+	check "round $r: UP again" wait_oper_up - memif0 1 10
 	check "round $r: ping" ping -c 10 -i 0.05 -W 2 -q 192.168.77.1
 done
 

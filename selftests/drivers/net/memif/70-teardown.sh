@@ -35,7 +35,7 @@ connect() {
 	"$MEMIFCTL" add "$1" socket "$SOCK" id "$2" &&
 		ip addr add "$3/24" dev "$1" &&
 		ip link set dev "$1" up &&
-		wait_carrier - "$1" 1 10
+		wait_oper_up - "$1" 1 10
 }
 
 
@@ -47,7 +47,7 @@ sleep 2
 check "delete m0 while a ping flood runs" ip link del dev m0
 check "testpmd is still there" bg_running pmd
 check "connect m0 and m1" bash -c "
-	$(declare -f connect wait_carrier carrier in_ns wait_for __usec __time_add __time_before)
+	$(declare -f connect wait_oper_up oper_up in_ns wait_for __usec __time_add __time_before)
 	SOCK=$SOCK MEMIFCTL=$MEMIFCTL
 	connect m0 0 192.168.70.2 && connect m1 1 192.168.71.2"
 ping -f -w 30 -I m0 192.168.70.1 >/dev/null 2>&1 &

@@ -11,7 +11,7 @@
 # - two queues each way: two rings each way negotiated, pings;
 # - MTU 9000 over 2048-byte buffers: frames chained over five descriptors
 #   both ways, pings of 8000 bytes both ways;
-# - VPP killed (SIGKILL) and started again: carrier off, then on again by
+# - VPP killed (SIGKILL) and started again: no longer UP, then on again by
 #   itself, pings.
 #
 #   m0 (kernel client) 192.168.71.2 --[/run/vpp/memif.sock]-- memif0/0 (VPP) .1
@@ -39,7 +39,7 @@ vpp_master() {
 client() {
 	memifctl add m0 role client socket "$SOCK" id 0 "$@" &&
 		link_up - m0 192.168.71.2/24 &&
-		wait_carrier - m0 1 10
+		wait_oper_up - m0 1 10
 }
 
 # both_ping SIZE: the kernel pings VPP, VPP the kernel.
@@ -65,11 +65,11 @@ check "ethernet: connected to VPP" client
 check "ethernet: pings both ways, 0% loss, payload checked" both_ping 56
 # Not inside check: vpp_start's bookkeeping must outlive it.
 vpp_kill || bail "cannot kill VPP"
-check "VPP killed: carrier off within 5 s" wait_carrier - m0 0 5
+check "VPP killed: no longer UP within 5 s" wait_oper_up - m0 0 5
 vpp_start || bail "VPP did not start again"
 vpp_master
 check "VPP started again: the link is back by itself within 15 s" \
-	wait_carrier - m0 1 15
+	wait_oper_up - m0 1 15
 check "after the restart: pings both ways" both_ping 56
 ip link del dev m0
 vppctl delete interface memif memif0/0

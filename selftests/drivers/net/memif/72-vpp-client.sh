@@ -60,15 +60,15 @@ vpp_start "buffers { buffers-per-numa 16384 page-size default-hugepage default d
 	bail "VPP did not start"
 vpp_slave
 check "zero-copy (VPP's default), buffers in hugepages: connected" \
-	wait_carrier - m0 1 15
+	wait_oper_up - m0 1 15
 check "zero-copy: m0 maps VPP's hugepage buffer pools" hugepage_regions
 check "zero-copy: pings both ways, 0% loss, payload checked" pings
 vpp_stop
-wait_carrier - m0 0 5
+wait_oper_up - m0 0 5
 
 vpp_start || bail "VPP did not start again"
 vpp_slave no-zero-copy
-check "no-zero-copy: connected" wait_carrier - m0 1 15
+check "no-zero-copy: connected" wait_oper_up - m0 1 15
 check "no-zero-copy: one region" \
 	eval "[ \"\$($MEMIFCTL -j show m0 | jq '.[0].regions | length')\" = 1 ]"
 check "no-zero-copy: pings both ways" pings

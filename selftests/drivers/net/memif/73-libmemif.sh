@@ -58,7 +58,7 @@ for cl in 64 128; do
 	memifctl add m0 role client socket "$SOCK" id 0 cacheline "$cl"
 	link_up - m0 192.168.73.1/24
 	check "cache line $cl: kernel client of libmemif's server: connected" \
-		wait_carrier - m0 1 15
+		wait_oper_up - m0 1 15
 	check "cache line $cl: kernel client: pings, payload checked" \
 		ping_ok - 192.168.73.2 20 1400
 	check "cache line $cl: kernel client: runs with $cl" layout_is "$cl"
@@ -70,7 +70,7 @@ for cl in 64 128; do
 	link_up - m0 192.168.73.1/24
 	pinger "$cl" -r slave -c 20 -I 50 -p 1400 -T 40
 	check "cache line $cl: libmemif's client of a kernel server: connected, the kernel finds $cl" \
-		eval "wait_carrier - m0 1 15 && layout_is $cl"
+		eval "wait_oper_up - m0 1 15 && layout_is $cl"
 	wait_for "! bg_running pinger" 30 0.2
 	rc=0
 	bg_stop pinger || rc=$?
@@ -78,7 +78,7 @@ for cl in 64 128; do
 		pinger_answered "$rc"
 	pinger "$cl" -r slave -c 0 -T 40
 	check "cache line $cl: the kernel pings libmemif, payload checked" \
-		eval "wait_carrier - m0 1 15 && ping_ok - 192.168.73.2 20 1400"
+		eval "wait_oper_up - m0 1 15 && ping_ok - 192.168.73.2 20 1400"
 	bg_stop pinger >/dev/null || :
 	ip link del dev m0
 done

@@ -100,10 +100,10 @@ hoarder() {
 	# every second: a correct server now gets it.
 	evil_nobody_bg good --seconds 40
 	EV_DEV=s1
-	if wait_for "has_carrier 1" 30 0.2; then
+	if wait_for "has_oper_up 1" 30 0.2; then
 		ping -c 1 -W 3 -q 10.76.1.2 >/dev/null || { echo "no ping reply"; rc=1; }
 	else
-		echo "no carrier with a correct server: $(memif_json - s1 disc_reason)"
+		echo "not UP with a correct server: $(memif_json - s1 disc_reason)"
 		rc=1
 	fi
 	bad_stop
@@ -126,7 +126,7 @@ squatter() {
 		10 0.2 || rc=1
 	echo "reason: $(memif_json - s2 disc_reason)"
 	! in_bad_log "init from" || { echo "memif_evil: $(bad_log)"; rc=1; }
-	[ "$(carrier - s2)" = 0 ] || rc=1
+	[ "$(oper_up - s2)" = 0 ] || rc=1
 	bad_stop
 	ip link del dev s2
 	return "$rc"

@@ -68,10 +68,10 @@ connect_denied() {
 		id 5 || return 1
 	link_up - p2 10.77.0.2/24
 	reason_is - p2 "cannot connect: -EACCES" || return 1
-	[ "$(carrier - p2)" = 0 ] || return 1
+	[ "$(oper_up - p2)" = 0 ] || return 1
 	ip link del dev p2
 	memifctl add c2 role client socket "$D/root/r0.sock" id 5 &&
-		link_up - c2 10.77.0.3/24 && wait_carrier - c2 1 10 || return 1
+		link_up - c2 10.77.0.3/24 && wait_oper_up - c2 1 10 || return 1
 	ip link del dev c2
 }
 
@@ -92,7 +92,7 @@ group_peer() {
 	nobody --gid "$1" "$EVIL" --role client --socket "$D/g.sock" --id 0 \
 		--scenario good --seconds 6 > "$log" 2>&1 &
 	pid=$!
-	if wait_carrier - g0 1 5 && ping -c 1 -W 3 -q 10.77.1.2 >/dev/null; then
+	if wait_oper_up - g0 1 5 && ping -c 1 -W 3 -q 10.77.1.2 >/dev/null; then
 		pinged=1
 	fi
 	wait "$pid"
@@ -101,7 +101,7 @@ group_peer() {
 	denied) grep -q "Permission denied" "$log" && [ "$pinged" = 0 ] || rc=1 ;;
 	esac
 	[ "$rc" = 0 ] || cat "$log"
-	wait_carrier - g0 0 10
+	wait_oper_up - g0 0 10
 	return "$rc"
 }
 

@@ -108,7 +108,7 @@ check "kernel pair with offloads: connected" pair
 check "s0 takes offloads from m0" \
 	test "$(memif_json b s0 run_offloads_rx)" = true
 check "xdp_pass on s0" xdp_on b s0 xdp_pass
-check "s0 reconnects" wait_carrier b s0 1 10
+check "s0 reconnects" wait_oper_up b s0 1 10
 check "s0 takes frames without offloads now" \
 	wait_for "[ \"\$(memif_json b s0 run_offloads_rx)\" = false ]" 10
 check "m0 sends without offloads, still receives with them" \

@@ -26,7 +26,7 @@ pair() {
 }
 
 connected() {
-	wait_carrier a m0 1 10 && wait_carrier b s0 1 10
+	wait_oper_up a m0 1 10 && wait_oper_up b s0 1 10
 }
 
 unpair() {
@@ -63,7 +63,7 @@ ktap_plan 35
 
 memif_load
 ns_create a b
-check "server in a, client in b: both carriers on" pair
+check "server in a, client in b: both UP" pair
 check "the server listens on $SOCK" test -S "$SOCK"
 check "the client sees the server's link name" \
 	test "$(memif_json b s0 peer_name)" = m0
@@ -129,8 +129,8 @@ both_ways() {
 
 # both_rings NS DEV: DEV sent more than 100 packets on each of its 2 rings
 both_rings() {
-	[ "$(ethtool_stat "$1" "$2" tx_queue_0_packets)" -gt 100 ] &&
-		[ "$(ethtool_stat "$1" "$2" tx_queue_1_packets)" -gt 100 ]
+	[ "$(queue_packets "$1" "$2" tx 0)" -gt 100 ] &&
+		[ "$(queue_packets "$1" "$2" tx 1)" -gt 100 ]
 }
 
 check "iperf3 16 streams each way" both_ways -t 3 -P 16

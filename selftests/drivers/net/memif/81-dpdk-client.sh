@@ -36,9 +36,9 @@ pmd() {
 		-- --forward-mode=io --stats-period=5
 }
 
-# carriers 0|1 TIMEOUT: both kernel links' carrier.
+# carriers 0|1 TIMEOUT: both kernel links UP (1) or not (0).
 carriers() {
-	wait_carrier a sa "$1" "$2" && wait_carrier b sb "$1" "$2"
+	wait_oper_up a sa "$1" "$2" && wait_oper_up b sb "$1" "$2"
 }
 
 both_waiting() {
@@ -115,7 +115,7 @@ link_up b sb 10.11.0.2/24
 check "the servers listen on $SOCK" wait_for "[ -S $SOCK ]" 5
 
 pmd wire
-check "testpmd connected: both carriers on" carriers 1 10
+check "testpmd connected: both UP" carriers 1 10
 check "peer_app of sa and sb is DPDK" \
 	eval "peer_app_dpdk a sa && peer_app_dpdk b sb"
 check "ping -c 100 -i 0.02 a -> b through testpmd: 0% loss" \
@@ -127,7 +127,7 @@ check "8 MB over TCP b -> a, SHA-256 intact" tcp_sha_check a 10.11.0.1 b 8000000
 check "no errors on either side" no_errors a sa b sb
 
 testpmd_stop wire >/dev/null
-check "testpmd stopped: both carriers off within 2 s" carriers 0 2
+check "testpmd stopped: both no longer UP within 2 s" carriers 0 2
 check "both servers back to waiting, still listening" \
 	eval "both_waiting && [ -S $SOCK ]"
 
@@ -141,11 +141,11 @@ check "128 hugepages, hugetlbfs on $HUGE_DIR" hugepages_ready
 # memfd_create() (tmpfs) file all the same: the servers take it.
 pmd hp "--huge-dir=$HUGE_DIR"
 pmd_files hp
-check "hugepages, copy mode (region is a memfd): both carriers on" carriers 1 10
+check "hugepages, copy mode (region is a memfd): both UP" carriers 1 10
 check "hugepages, copy mode: ping -c 20 a -> b" \
 	ns_exec a ping -c 20 -i 0.05 -W 2 -q 10.11.0.2
 testpmd_stop hp >/dev/null
-check "stopped: both carriers off within 2 s" carriers 0 2
+check "stopped: both no longer UP within 2 s" carriers 0 2
 
 # zero_copy_regions: sa maps region 0 (the rings, a memfd) and at least one
 # region of DPDK's hugepage memory.
@@ -166,7 +166,7 @@ testpmd_start hpzc 200 "--huge-dir=$HUGE_DIR" --single-file-segments \
 	-- --forward-mode=icmpecho --stats-period=5
 if testpmd_wait_ready hpzc 60; then
 	check "zero-copy: hugetlbfs regions taken, sa connected" \
-		wait_carrier a sa 1 10
+		wait_oper_up a sa 1 10
 	check "zero-copy: a region of hugepages besides the rings" zero_copy_regions
 	check "zero-copy: ping -c 20 -s 1400 from sa, 0% loss, payload checked" \
 		ns_exec a ping -c 20 -i 0.05 -W 2 -s 1400 -p a55aff00 -q 10.11.0.2
@@ -180,10 +180,10 @@ else
 fi
 testpmd_stop hpzc >/dev/null
 check "zero-copy testpmd stopped: sa waits for a peer again" \
-	wait_carrier a sa 0 5
+	wait_oper_up a sa 0 5
 
 pmd wire2
-check "a new copy-mode testpmd (with --no-huge) is accepted: both carriers on" \
+check "a new copy-mode testpmd (with --no-huge) is accepted: both UP" \
 	carriers 1 10
 check "ping -c 20 a -> b" ns_exec a ping -c 20 -i 0.05 -W 2 -q 10.11.0.2
 testpmd_stop wire2 >/dev/null

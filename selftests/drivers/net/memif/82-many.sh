@@ -5,7 +5,7 @@
 # share one listener on /run/many.sock; 16 kernel clients in netns b with
 # the same ids connect to it, and each client's INIT id must hand it to the
 # server link with that id.  Pair i is 10.20.i.0/24, server .1, client .2:
-# all carriers on, each side names the right peer, a ping over every pair,
+# all UP, each side names the right peer, a ping over every pair,
 # no errors.  Then the server links go away: while one is left the
 # listener stays and refuses the other ids; with the last one the socket
 # file is gone.
@@ -52,19 +52,19 @@ addr_up() {
 	done | ip -n "$1" -batch -
 }
 
-# n_carrier NS: how many memif links in NS have carrier.
+# n_carrier NS: how many memif links in NS are UP.
 n_carrier() {
-	ns_exec "$1" "$MEMIFCTL" -j show | jq '[.[] | select(.carrier)] | length'
+	ns_exec "$1" "$MEMIFCTL" -j show | jq '[.[] | select(.operstate == "UP")] | length'
 }
 
-# not_connected NS: the links of NS without carrier, and why.
+# not_connected NS: the links of NS not UP, and why.
 not_connected() {
 	ns_exec "$1" "$MEMIFCTL" -j show |
-		jq -r '.[] | select(.carrier | not) |
+		jq -r '.[] | select(.operstate != "UP") |
 			"\(.name) (id \(.id)): \(.state), \(.disc_reason)"'
 }
 
-# all_connected: all 2N carriers on within 60 s.
+# all_connected: all 2N UP within 60 s.
 all_connected() {
 	wait_for "[ \"\$(n_carrier a)\" = $N ] && [ \"\$(n_carrier b)\" = $N ]" 60 0.5 &&
 		return 0
@@ -138,18 +138,18 @@ del_servers() {
 }
 
 # refused_unmatched FIRST LAST: clients sFIRST..sLAST are refused by the
-# listener with "unmatched interface id" and have no carrier.
+# listener with "unmatched interface id" and have not UP.
 refused_unmatched() {
 	local want=$(($2 - $1 + 1))
 	wait_for "[ \"\$(n_refused $1 $2)\" = $want ]" 10 0.5 && return 0
 	ns_exec b "$MEMIFCTL" -j show |
-		jq -r '.[] | "\(.name): carrier \(.carrier), \(.state), \(.disc_reason)"'
+		jq -r '.[] | "\(.name): operstate \(.operstate), \(.state), \(.disc_reason)"'
 	return 1
 }
 
 n_refused() {
 	ns_exec b "$MEMIFCTL" -j show | jq --argjson a "$1" --argjson b "$2" '
-		[.[] | select(.id >= $a and .id <= $b and (.carrier | not) and
+		[.[] | select(.id >= $a and .id <= $b and (.operstate != "UP") and
 			.disc_reason == "peer: unmatched interface id")] | length'
 }
 
@@ -164,7 +164,7 @@ check "$N memif links in each namespace" \
 	test "$(n_links a)/$(n_links b)" = "$N/$N"
 addr_up a m 1
 addr_up b s 2
-check "all $((2 * N)) carriers on" all_connected
+check "all $((2 * N)) UP" all_connected
 check "one listener for all server links" one_listener
 check "each client's peer is the server link with its id" peers_match b a
 check "each server link's peer is the client with its id" peers_match a b
@@ -179,7 +179,7 @@ check "no errors on any of the $((2 * N)) links" no_errors_all a b
 # client, and refuses the ids it no longer has.
 del_servers 0 $((N - 2))
 check "without m0..m$((N - 2)): s$((N - 1)) still connected, the others not" \
-	wait_for "[ \"\$(n_carrier b)\" = 1 ] && [ \"\$(carrier b s$((N - 1)))\" = 1 ]" 10 0.5
+	wait_for "[ \"\$(n_carrier b)\" = 1 ] && [ \"\$(oper_up b s$((N - 1)))\" = 1 ]" 10 0.5
 check "the listener stays while m$((N - 1)) is up" test -S "$SOCK"
 check "s0..s$((N - 2)) are refused: unmatched interface id" \
 	refused_unmatched 0 $((N - 2))
@@ -187,6 +187,6 @@ check "s0..s$((N - 2)) are refused: unmatched interface id" \
 del_servers $((N - 1)) $((N - 1))
 check "with the last server link the socket file is gone" \
 	wait_for "[ ! -e $SOCK ]" 5
-check "s$((N - 1)) loses carrier" wait_carrier b s$((N - 1)) 0 5
+check "s$((N - 1)) is no longer UP" wait_oper_up b s$((N - 1)) 0 5
 
 ktap_finished

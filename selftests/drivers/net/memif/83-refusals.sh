@@ -16,8 +16,9 @@
 #   mismatch", at every retry, and m0 says why; so are the secret less
 #   its last character and the secret plus one;
 # each bad client stays disconnected, and afterwards s0 and m0 ping.
-# Then m0 is deleted under s0, which loses carrier within 2 s and keeps
-# retrying until m0 is back, then connects by itself.  Last, s0 is deleted
+# Then m0 is deleted under s0, which is no longer UP within 2 s, forgets
+# m0's MAC address and keeps retrying until m0 is back, then connects by
+# itself.  Last, s0 is deleted
 # and created again 20 times; each time m0 takes it and it pings, and no
 # file, socket, shared memory region, mapping or slab memory is left over.
 
@@ -42,9 +43,9 @@ client_add() {
 		secret "$SECRET" && link_up b s0 10.30.0.2/24
 }
 
-# connected: s0 and m0 have carrier.
+# connected: s0 and m0 are UP.
 connected() {
-	wait_carrier b s0 1 10 && wait_carrier a m0 1 5 && return 0
+	wait_oper_up b s0 1 10 && wait_oper_up a m0 1 5 && return 0
 	echo "s0: $(info b s0), m0: $(info a m0)"
 	return 1
 }
@@ -60,7 +61,7 @@ pair_ok() {
 # info NS DEV: "CARRIER|STATE|DISC_REASON" of DEV.
 info() {
 	ns_exec "$1" "$MEMIFCTL" -j show "$2" |
-		jq -r '.[0] | "\(.carrier)|\(.state)|\(.disc_reason)"'
+		jq -r '.[0] | "\(.operstate == "UP")|\(.state)|\(.disc_reason)"'
 }
 
 # bad_add ARG...: the client "bad" in c, memifctl ARGs after its socket,
@@ -109,7 +110,7 @@ refused_while_free() {
 	local desc=$1 reason=$2 e0 e1
 	shift 2
 	ip -n b link set dev s0 down
-	wait_carrier a m0 0 5 || log "m0 kept its carrier after s0 went down"
+	wait_oper_up a m0 0 5 || log "m0 stayed UP after s0 went down"
 	e0=$(ethtool_stat a m0 handshake_errors)
 	bad_add "$@"
 	check "$desc: refused, '$reason'" refused "$reason"
@@ -131,7 +132,7 @@ refused_while_free() {
 near_secrets() {
 	local secret rc=0
 	ip -n b link set dev s0 down
-	wait_carrier a m0 0 5 || log "m0 kept its carrier after s0 went down"
+	wait_oper_up a m0 0 5 || log "m0 stayed UP after s0 went down"
 	for secret in "${SECRET%?}" "${SECRET}x"; do
 		bad_add id 1 secret "$secret" || rc=1
 		refused "incorrect secret" || { echo "secret $secret"; rc=1; }
@@ -141,7 +142,7 @@ near_secrets() {
 	return "$rc"
 }
 
-# s0_waiting: s0 has no carrier and waits for its peer, which went down
+# s0_waiting: s0 is not UP and waits for its peer, which went down
 # (or, if it tried again already, is not there).
 s0_waiting() {
 	local s
@@ -153,7 +154,17 @@ s0_waiting() {
 	esac
 }
 
-# s0_retrying: for 3 s, s0 has no carrier, waits for its peer and fails
+# no_neigh: s0 has no neighbour entry for m0's address: a server that
+# comes back may have another MAC address, as a new m0 here does.
+no_neigh() {
+	local n
+	n=$(ip -n b neigh show dev s0 10.30.0.1)
+	[ -z "$n" ] && return 0
+	echo "ip neigh: $n"
+	return 1
+}
+
+# s0_retrying: for 3 s, s0 is not UP, waits for its peer and fails
 # to connect (its socket file is gone).
 s0_retrying() {
 	local i s
@@ -167,20 +178,21 @@ s0_retrying() {
 	done
 }
 
-# lower_up NS DEV: DEV is up and has carrier.  One process, where
-# wait_carrier takes two per look: the churn below looks a hundred times.
-lower_up() {
-	[[ $(ip -n "$1" -o link show dev "$2") == *LOWER_UP* ]]
+# state_up NS DEV: DEV is UP (not DORMANT, waiting for its peer).  One
+# process, where wait_oper_up takes two per look: the churn below looks a
+# hundred times.
+state_up() {
+	[[ $(ip -n "$1" -o link show dev "$2") == *" state UP "* ]]
 }
 
 # cycle: delete s0 and create it again: m0 drops the old connection,
 # takes the new one, and the pair pings.
 cycle() {
 	ip -n b link del dev s0 || return 1
-	wait_for "! lower_up a m0" 5 0.1 ||
-		{ echo "m0 kept its carrier: $(info a m0)"; return 1; }
+	wait_for "! state_up a m0" 5 0.1 ||
+		{ echo "m0 stayed UP: $(info a m0)"; return 1; }
 	client_add || return 1
-	if ! wait_for "lower_up b s0 && lower_up a m0" 10 0.1; then
+	if ! wait_for "state_up b s0 && state_up a m0" 10 0.1; then
 		echo "not connected: s0: $(info b s0), m0: $(info a m0)"
 		return 1
 	fi
@@ -265,7 +277,7 @@ grew() {
 	[ $((a - b)) -le "$2" ] || { echo "$1: $b -> $a, +$((a - b)) > $2"; return 1; }
 }
 
-ktap_plan 44
+ktap_plan 45
 
 memif_load
 ns_create a b c
@@ -300,9 +312,10 @@ refused_while_free "no secret" "secret required" id 1
 refused_while_free "mode ip" "mode mismatch" id 1 secret "$SECRET" mode ip
 
 # The server goes away under its client and comes back.
-check "m0 deleted while connected: s0 loses carrier within 2 s" \
-	eval "ip -n a link del dev m0 && wait_carrier b s0 0 2"
+check "m0 deleted while connected: s0 is no longer UP within 2 s" \
+	eval "ip -n a link del dev m0 && wait_oper_up b s0 0 2"
 check "s0 is waiting for peer" s0_waiting
+check "s0 forgot m0's MAC address (the next m0 has another)" no_neigh
 check "s0 keeps retrying: waiting for peer, 'cannot connect'" s0_retrying
 check "m0 created again: s0 connects by itself" eval "server_add && connected"
 check "the pair pings again" pings

@@ -51,7 +51,7 @@ reason_has() {
 }
 
 # stays_waiting SECONDS NS DEV [NS DEV...]: for SECONDS, every link named
-# stays "waiting for peer" with carrier off.
+# stays "waiting for peer" with no longer UP.
 stays_waiting() {
 	local deadline s c i
 	deadline=$(__time_add "$EPOCHREALTIME" "$1")
@@ -59,7 +59,7 @@ stays_waiting() {
 	while :; do
 		for ((i = 1; i <= $#; i += 2)); do
 			s=$(memif_json "${@:i:1}" "${@:i+1:1}" state)
-			c=$(carrier "${@:i:1}" "${@:i+1:1}")
+			c=$(oper_up "${@:i:1}" "${@:i+1:1}")
 			if [ "$s" != "waiting for peer" ] || [ "$c" != 0 ]; then
 				log "${*:i:2}: state '$s', carrier '$c'"
 				return 1
@@ -78,10 +78,10 @@ abstract_listening() {
 	ns_exec "$1" ss -xlH | awk '{ print $5 }' | grep -qxF -- "$2"
 }
 
-# carriers_on NS DEV [NS DEV...]: all carriers on within 10 s.
+# carriers_on NS DEV [NS DEV...]: all UP within 10 s.
 carriers_on() {
 	while [ "$#" -ge 2 ]; do
-		wait_carrier "$1" "$2" 1 10 || { log "$1/$2: no carrier"; return 1; }
+		wait_oper_up "$1" "$2" 1 10 || { log "$1/$2: not UP"; return 1; }
 		shift 2
 	done
 }
@@ -124,13 +124,13 @@ check "1: both up in h: connected" carriers_on h srv h cli
 check "1: server moved to s, client moved to c" eval "
 	ip -n h link set dev srv netns s && ip -n h link set dev cli netns c &&
 	ip -n s link show dev srv && ip -n c link show dev cli"
-check "1: moving took them down (admin down, state down, no carrier)" eval "
+check "1: moving took them down (admin down, state down, not UP)" eval "
 	state_is s srv down && state_is c cli down &&
 	[ \"\$(memif_json s srv admin_up)/\$(memif_json s srv carrier)\" = false/false ] &&
 	[ \"\$(memif_json c cli admin_up)/\$(memif_json c cli carrier)\" = false/false ]"
 link_up s srv 10.84.1.1/24
 link_up c cli 10.84.1.2/24
-check "1: both carriers on in their new namespaces" carriers_on s srv c cli
+check "1: both UP in their new namespaces" carriers_on s srv c cli
 check "1: $ASOCK listens in h (the birthplace), not in s" eval "
 	abstract_listening h $ASOCK && ! abstract_listening s $ASOCK"
 check "1: the client sees the server's name" \
@@ -141,15 +141,15 @@ check "1: ping c -> s -c 20: 0% loss" \
 # --- 4: the namespace holding the client is deleted --------------------------
 
 ip netns del c
-check "4: netns c deleted: the server's carrier off within 2 s" \
-	wait_carrier s srv 0 2
+check "4: netns c deleted: the server's no longer UP within 2 s" \
+	wait_oper_up s srv 0 2
 check "4: the server is back to waiting for peer" \
 	wait_for "state_is s srv 'waiting for peer'" 2
 check "4: a new client born in h, moved to c2" eval "
 	born_in h add cli2 role client socket $ASOCK id 1 &&
 	ip -n h link set dev cli2 netns c2"
 link_up c2 cli2 10.84.1.3/24
-check "4: the server accepts the new client: both carriers on" \
+check "4: the server accepts the new client: both UP" \
 	carriers_on c2 cli2 s srv
 check "4: ping c2 -> s -c 20: 0% loss" \
 	ns_exec c2 ping -c 20 -i 0.05 -W 2 -q 10.84.1.1
@@ -157,8 +157,8 @@ check "4: ping c2 -> s -c 20: 0% loss" \
 # --- 3: the namespace holding the server is deleted --------------------------
 
 ip netns del s
-check "3: netns s deleted: the client's carrier off within 2 s" \
-	wait_carrier c2 cli2 0 2
+check "3: netns s deleted: the client's no longer UP within 2 s" \
+	wait_oper_up c2 cli2 0 2
 check "3: the client is back to waiting for peer" \
 	wait_for "state_is c2 cli2 'waiting for peer'" 2
 check "3: the server's listening socket is gone from h" \
@@ -200,11 +200,11 @@ ip netns del born
 # out of the birthplace, "born" is not torn down while connected.
 check "5: netns born is torn down within 2 s (its veth probe is gone)" \
 	wait_for "! ns_alive born" 2
-check "5: the client's carrier off within 2 s" wait_carrier live bcli 0 2
+check "5: the client's no longer UP within 2 s" wait_oper_up live bcli 0 2
 check "5: the client's disc_reason says '$GONE'" reason_has live bcli "$GONE"
-check "5: the server's carrier off, back to waiting for peer" eval "
-	wait_carrier - rsrv 0 2 && wait_for \"state_is - rsrv 'waiting for peer'\" 2"
-if [ "$(carrier live bcli)" = 1 ]; then
+check "5: the server's no longer UP, back to waiting for peer" eval "
+	wait_oper_up - rsrv 0 2 && wait_for \"state_is - rsrv 'waiting for peer'\" 2"
+if [ "$(oper_up live bcli)" = 1 ]; then
 	# So that the rest checks what happens after the teardown.
 	log "bcli still connected and born not torn down: the connection keeps"
 	log "it alive; taking rsrv down until born is gone"
@@ -238,11 +238,11 @@ link_up - rcli2 10.84.6.2/24
 check "5b: connected" carriers_on live bsrv - rcli2
 check "5b: ping root -> live -c 20: 0% loss" ping -c 20 -i 0.05 -W 2 -q 10.84.6.1
 ip netns del born2
-check "5b: born2 torn down, the server's carrier off within 2 s" eval "
-	wait_for '! ns_alive born2' 2 && wait_carrier live bsrv 0 2"
+check "5b: born2 torn down, the server's no longer UP within 2 s" eval "
+	wait_for '! ns_alive born2' 2 && wait_oper_up live bsrv 0 2"
 check "5b: the server's disc_reason says '$GONE'" reason_has live bsrv "$GONE"
-check "5b: $PSOCK2 removed; the client's carrier off, it waits" eval "
-	wait_for '[ ! -e $PSOCK2 ]' 2 && wait_carrier - rcli2 0 2 &&
+check "5b: $PSOCK2 removed; the client's no longer UP, it waits" eval "
+	wait_for '[ ! -e $PSOCK2 ]' 2 && wait_oper_up - rcli2 0 2 &&
 	state_is - rcli2 'waiting for peer'"
 ip -n live link set dev bsrv down
 ip -n live link set dev bsrv up

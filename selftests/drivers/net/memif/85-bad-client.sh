@@ -85,7 +85,7 @@ check "the server is waiting again" \
 	wait_for "[ \"\$(memif_json - m0 state)\" = 'waiting for peer' ]" 5
 ns_exec a "$MEMIFCTL" add s0 role client socket "$SOCK" id 3
 link_up a s0 10.12.0.2/24
-check "then a kernel client connects" wait_carrier a s0 1 10
+check "then a kernel client connects" wait_oper_up a s0 1 10
 check "and ping works" ns_exec a ping -c 10 -i 0.05 -W 2 -q 10.12.0.1
 
 ktap_finished

@@ -44,7 +44,7 @@ link_up b mc 10.5.0.2/24
 ip -n a addr add fd00::1/64 dev ms nodad
 ip -n b addr add fd00::2/64 dev mc nodad
 
-check "both carriers on" wait_carrier b mc 1 10
+check "both UP" wait_oper_up b mc 1 10
 check "no link-layer header, no ARP, point to point" bash -c "
 	ip -n b link show dev mc | grep -q 'link/none' &&
 	ip -n b link show dev mc | grep -q 'POINTOPOINT,.*NOARP'"
@@ -64,8 +64,8 @@ memifctl add mi role server socket /run/k86.sock id 1 mode ip
 link_up - mi 10.6.0.1/24
 ip addr add fd06::1/64 dev mi nodad
 check "a Python client in IP mode: bare echo replies, IPv4 and IPv6" py_ip_ping
-check "the server counted both requests and no errors" bash -c "
-	[ \$(ethtool -S mi | awk '\$1 == \"rx_queue_0_packets:\" { print \$2 }') -ge 2 ] &&
+check "the server counted both requests and no errors" eval "
+	[ \$(queue_packets - mi rx 0) -ge 2 ] &&
 	[ \$(ip -j -s link show dev mi | jq '.[0].stats64.rx.errors') = 0 ]"
 
 rm -f /run/k86d.sock

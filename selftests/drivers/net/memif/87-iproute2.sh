@@ -111,7 +111,7 @@ check "ip link add m0 type memif with every option" \
 	ip link add m0 type memif role client socket /run/x.sock id 3 \
 		secret s3 mode ip ring-size 2048 buffer-size 4096
 check "ip -d link show m0: every option in text" text m0 \
-	"memif role client socket /run/x.sock id 3 mode ip ring-size 2048 buffer-size 4096 secret yes offloads on state down "
+	"memif role client socket /run/x.sock id 3 mode ip ring-size 2048 buffer-size 4096 secret yes offloads on max-memory 1G socket-mode 0755 cacheline 64 state down "
 check "ip -j -d link show m0: every option in JSON" fields m0 \
 	role=client socket=/run/x.sock id=3 mode=ip ring_size=2048 \
 	buffer_size=4096 secret=true state=down
@@ -170,9 +170,9 @@ pair() {
 		ip link add pc numtxqueues 2 numrxqueues 2 type memif \
 			role client socket @ip87 id 9 &&
 		ip link set dev ps up && ip link set dev pc up &&
-		wait_carrier - ps 1 10 && wait_carrier - pc 1 10
+		wait_oper_up - ps 1 10 && wait_oper_up - pc 1 10
 }
-check "server ps and client pc on @ip87: both carriers on" pair
+check "server ps and client pc on @ip87: both UP" pair
 check "ps: connected to pc, two rings each way" fields ps role=server \
 	socket=@ip87 id=9 state=connected peer_name=pc c2s_rings=2 s2c_rings=2 \
 	run_ring_size=1024

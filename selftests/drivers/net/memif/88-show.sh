@@ -65,7 +65,7 @@ connected() {
 }
 
 pair_up() {
-	wait_carrier a m0 1 10 && wait_carrier b m1 1 10 &&
+	wait_oper_up a m0 1 10 && wait_oper_up b m1 1 10 &&
 		connected a m0 && connected b m1
 }
 
@@ -160,7 +160,7 @@ link_up b m1 10.88.0.2/24
 
 # --- show, connected --------------------------------------------------------
 
-check "both carriers on, both connected" pair_up
+check "both UP, both connected" pair_up
 names() {
 	jq_true a m0 '.peer_name == "m1" and (.peer_app | startswith("Linux"))' &&
 		jq_true b m1 '.peer_name == "m0" and (.peer_app | startswith("Linux"))'
@@ -233,7 +233,7 @@ big_pair() {
 	memifctl add m6 role client socket @show88big queues 255 ring-size 2 \
 		buffer-size 128 &&
 	ip link set dev m5 up && ip link set dev m6 up &&
-	wait_carrier - m6 1 30 && connected - m6 &&
+	wait_oper_up - m6 1 30 && connected - m6 &&
 	jq_true - m6 '(.rings | length) == 510 and
 		([.rings[] | select(.dir == "s2c")] | length) == 255' &&
 	"$MEMIFCTL" -j show | jq -e '[.[] | select(.name == "m5" or .name == "m6") |
@@ -341,7 +341,7 @@ ip -n a link set dev m2 up
 move_client() {
 	ns_exec b "$MEMIFCTL" set m1 socket @show88b id 5 &&
 	ip -n b link set dev m1 up &&
-	wait_carrier b m1 1 10 &&
+	wait_oper_up b m1 1 10 &&
 	jq_true b m1 '.peer_name == "m2" and .socket == "@show88b" and
 		.id == 5' &&
 	jq_true a m2 '.state == "connected" and .peer_name == "m1"' &&
@@ -365,7 +365,7 @@ memif_testpmd pmd 150 \
 memifctl add m3 role client socket "$DPDK_SOCK" queues 2
 link_up - m3 192.168.88.2/24
 dpdk_connected() {
-	wait_carrier - m3 1 10 &&
+	wait_oper_up - m3 1 10 &&
 		jq_true - m3 '.state == "connected" and
 			.peer_name == "net_memif0" and
 			(.peer_app | startswith("DPDK"))'

@@ -72,8 +72,8 @@ refused() {
 	evil_bg bad "$sc" --then-good
 	case $kind in
 	G)
-		wait_for "has_carrier 1" 12 0.05 ||
-			{ echo "no carrier; memif_evil: $(bad_log)"; return 1; }
+		wait_for "has_oper_up 1" 12 0.05 ||
+			{ echo "not UP; memif_evil: $(bad_log)"; return 1; }
 		return 0
 		;;
 	L)

@@ -161,7 +161,7 @@ survived() {
 		ip link set dev "$EV_DEV" up
 	fi
 	bad_stop
-	wait_for "has_carrier 0" 5 0.05 || { echo "carrier stayed"; rc=1; }
+	wait_for "has_oper_up 0" 5 0.05 || { echo "stayed UP"; rc=1; }
 	return "$rc"
 }
 

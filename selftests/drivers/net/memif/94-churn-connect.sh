@@ -70,7 +70,7 @@ t=$EPOCHREALTIME
 check "under ping floods both ways: the client down and up 100 times, the server 5" \
 	under_traffic 100 5
 log "up/down under traffic took $(elapsed "$t") s"
-check "connected at the end" eval "wait_carrier a m0 1 10 && wait_carrier b s0 1 10"
+check "connected at the end" eval "wait_oper_up a m0 1 10 && wait_oper_up b s0 1 10"
 check "ping -c 20 -i 0.05: 0% loss" \
 	ns_exec b ping -c 20 -i 0.05 -W 2 -q 10.94.0.1
 

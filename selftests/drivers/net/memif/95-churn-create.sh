@@ -23,13 +23,13 @@ export IP_LIB_DIR=$PLUGIN_DIR
 BATCHES=${BATCHES:-10}
 N=50
 
-# n_carrier: how many memif links have carrier.
+# n_carrier: how many memif links are UP.
 n_carrier() {
-	"$MEMIFCTL" -j show | jq '[.[] | select(.carrier)] | length'
+	"$MEMIFCTL" -j show | jq '[.[] | select(.operstate == "UP")] | length'
 }
 
 # batch B: create 50 server and 50 client links, all up, wait until all
-# have carrier, delete them all.
+# are UP, delete them all.
 batch() {
 	local b=$1 i rc=0
 	for ((i = 0; i < N; i++)); do

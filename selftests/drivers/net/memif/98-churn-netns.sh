@@ -6,7 +6,7 @@
 # namespace holding the clients is deleted while the servers flood them:
 # every server goes back to waiting for a peer; new clients in a new
 # namespace connect; then the namespace holding the servers is deleted
-# while the clients flood them: every client loses carrier, waits, and the
+# while the clients flood them: every client is no longer UP, waits, and the
 # socket files go: 4 rounds.  Then nothing leaked (churn_lib.sh) since the
 # end of the first round, no task sits in memif code, rmmod is prompt.
 # 84-netns.sh checks the finer points (birthplaces, abstract sockets).

@@ -281,9 +281,9 @@ side() {
 	done | ip -n "$ns" -batch -
 }
 
-# n_carrier NS: how many memif links in NS have carrier.
+# n_carrier NS: how many memif links in NS are UP.
 n_carrier() {
-	ns_exec "$1" "$MEMIFCTL" -j show | jq '[.[] | select(.carrier)] | length'
+	ns_exec "$1" "$MEMIFCTL" -j show | jq '[.[] | select(.operstate == "UP")] | length'
 }
 
 # n_links NS
@@ -291,7 +291,7 @@ n_links() {
 	ns_exec "$1" "$MEMIFCTL" -j show | jq length
 }
 
-# all_carrier NS [NS]: all N links of each NS have carrier within 60 s.
+# all_carrier NS [NS]: all N links of each NS are UP within 60 s.
 all_carrier() {
 	local ns
 	for ns in "$@"; do
@@ -300,7 +300,7 @@ all_carrier() {
 	done
 }
 
-# none_waiting NS: no link in NS has carrier within 10 s, all N waiting.
+# none_waiting NS: no link in NS is UP within 10 s, all N waiting.
 none_waiting() {
 	local n
 	wait_for "[ \"\$(n_carrier $1)\" = 0 ]" 10 0.5 ||

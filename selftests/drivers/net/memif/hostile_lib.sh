@@ -76,19 +76,19 @@ in_bad_log() {
 }
 
 # recovered: memif_evil --then-good connected again after its scenario,
-# the link carries a ping; then it is stopped and the link loses carrier.
+# the link carries a ping; then it is stopped and the link is no longer UP.
 recovered() {
 	local rc=0
-	if ! wait_for "has_carrier 1" 12 0.05; then
-		echo "no carrier: $(state), $(reason); memif_evil: $(bad_log)"
+	if ! wait_for "has_oper_up 1" 12 0.05; then
+		echo "not UP: $(state), $(reason); memif_evil: $(bad_log)"
 		rc=1
 	elif ! ping -c 1 -W 3 -q "$EV_PEER_IP" >/dev/null; then
 		echo "no ping reply"
 		rc=1
 	fi
 	bad_stop
-	wait_for "has_carrier 0" 5 0.05 ||
-		{ echo "carrier stayed after the peer left"; rc=1; }
+	wait_for "has_oper_up 0" 5 0.05 ||
+		{ echo "stayed UP after the peer left"; rc=1; }
 	return "$rc"
 }
 
@@ -129,29 +129,30 @@ state() {
 	echo "$L_STATE"
 }
 
-# has_carrier 0|1, without a fork.
-has_carrier() {
-	local c=
-	read -r c < "/sys/class/net/$EV_DEV/carrier" 2>/dev/null
-	[ "$c" = "$1" ]
+# has_oper_up 0|1: the link's operstate is UP (1) or not (0), without a
+# fork.
+has_oper_up() {
+	local s=
+	read -r s < "/sys/class/net/$EV_DEV/operstate" 2>/dev/null
+	if [ "$1" = 1 ]; then [ "$s" = up ]; else [ "$s" != up ]; fi
 }
 
-# not_connected: the link is not connected and has no carrier.
+# not_connected: the link is not connected and is not UP.
 not_connected() {
 	link_info
-	[ "$L_STATE" != connected ] && has_carrier 0
+	[ "$L_STATE" != connected ] && has_oper_up 0
 }
 
 # good_pings: a correct memif_evil connects, the link carries a ping to
-# it; then it goes away and the link loses its carrier.
+# it; then it goes away and the link loses its operstate UP.
 good_pings() {
 	local rc=0 pid
 	"$EVIL" --role "$EV_ROLE" --socket "$EV_SOCK" --id "$EV_ID" \
 		--secret "$EV_SECRET" --scenario good --seconds 40 \
 		> "$TEST_TMPDIR/good.log" 2>&1 &
 	pid=$!
-	if ! wait_for "has_carrier 1" 10 0.05; then
-		echo "no carrier: $(state), $(reason)"
+	if ! wait_for "has_oper_up 1" 10 0.05; then
+		echo "not UP: $(state), $(reason)"
 		cat "$TEST_TMPDIR/good.log"
 		rc=1
 	elif ! ping -c 1 -W 3 -q "$EV_PEER_IP" >/dev/null; then
@@ -160,8 +161,8 @@ good_pings() {
 	fi
 	kill "$pid"
 	wait "$pid"
-	wait_for "has_carrier 0" 5 0.05 ||
-		{ echo "carrier stayed after the good peer left"; rc=1; }
+	wait_for "has_oper_up 0" 5 0.05 ||
+		{ echo "stayed UP after the good peer left"; rc=1; }
 	return "$rc"
 }
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# memif-specific helpers on top of lib.sh: links, carrier, the JSON of
+# memif-specific helpers on top of lib.sh: links, operstate, the JSON of
 # "memifctl -j show", traffic with an end-to-end checksum.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -22,14 +22,18 @@ in_ns() {
 	fi
 }
 
-# carrier NS DEV: print DEV's carrier (0/1), empty if it does not exist.
-carrier() {
-	in_ns "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null
+# oper_up NS DEV: 1 if DEV's operstate is UP, 0 if not, empty if there is
+# no DEV.  A memif link is UP while connected to its peer, DORMANT while
+# it is up and waits for one (or is in the handshake), DOWN while down.
+oper_up() {
+	local s
+	s=$(in_ns "$1" cat "/sys/class/net/$2/operstate" 2>/dev/null) || return 0
+	[ "$s" = up ] && echo 1 || echo 0
 }
 
-# wait_carrier NS DEV 0|1 TIMEOUT
-wait_carrier() {
-	wait_for "[ \"\$(carrier $1 $2)\" = $3 ]" "$4" 0.1
+# wait_oper_up NS DEV 0|1 TIMEOUT: wait until oper_up says so.
+wait_oper_up() {
+	wait_for "[ \"\$(oper_up $1 $2)\" = $3 ]" "$4" 0.1
 }
 
 # memif_json NS DEV FIELD: one field of memifctl -j show DEV.
@@ -52,7 +56,20 @@ kernel_pair() {
 	ns_exec a "$MEMIFCTL" add m0 role server socket "$sock" id "$id" "$@" &&
 		ns_exec b "$MEMIFCTL" add s0 role client socket "$sock" id "$id" "$@" &&
 		link_up a m0 "$net.1/24" && link_up b s0 "$net.2/24" &&
-		wait_carrier a m0 1 10 && wait_carrier b s0 1 10
+		wait_oper_up a m0 1 10 && wait_oper_up b s0 1 10
+}
+
+# queue_packets NS DEV rx|tx Q: the packets counted on queue Q, from the
+# kernel's per-queue statistics (the netdev family's qstats-get, 6.8+),
+# else from ethtool -S; 0 for a queue not in use.
+queue_packets() {
+	local out v
+	if out=$(in_ns "$1" python3 "$LIB_DIR/nl_qstats.py" "$2"); then
+		v=$(awk -v d="$3" -v q="$4" '$1 == d && $2 == q { print $4 }' <<<"$out")
+	else
+		v=$(ethtool_stat "$1" "$2" "${3}_queue_${4}_packets")
+	fi
+	echo "${v:-0}"
 }
 
 # stat NS DEV NAME: one counter of ethtool -S.

@@ -24,7 +24,7 @@ IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
 NLMSGERR_ATTR_MSG = 1
 MEMIF = {"role": (1, "B"), "socket": (2, "s"), "id": (3, "I"),
          "secret": (4, "s"), "mode": (5, "B"), "log2": (6, "B"),
-         "bsize": (7, "I"), "state": (8, "B")}
+         "bsize": (7, "I"), "state": (8, "B"), "offloads": (18, "B")}
 
 
 def attr(kind, payload):

@@ -3,9 +3,9 @@
 """Print one line per RTM_NEWLINK announced for a memif link, as a program
 listening to rtnetlink (ip monitor link) gets them:
 
-    NAME state=STATE carrier=0|1
+    NAME state=STATE operstate=OPER carrier=0|1
 
-STATE is IFLA_MEMIF_STATE by name.  Runs until killed; the first line,
+STATE is IFLA_MEMIF_STATE by name, OPER IFLA_OPERSTATE (RFC 2863) by name.  Runs until killed; the first line,
 "listening", says the subscription is in place.
 
 usage: nl_monitor.py
@@ -16,10 +16,12 @@ import sys
 
 RTM_NEWLINK = 16
 RTNLGRP_LINK = 1
-IFLA_IFNAME, IFLA_LINKINFO, IFLA_CARRIER = 3, 18, 33
+IFLA_IFNAME, IFLA_OPERSTATE, IFLA_LINKINFO, IFLA_CARRIER = 3, 16, 18, 33
 IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
 IFLA_MEMIF_STATE = 8
 STATES = ["down", "waiting", "handshake", "connected"]
+OPERSTATES = ["unknown", "notpresent", "down", "lowerlayerdown", "testing",
+              "dormant", "up"]
 
 
 def attrs(buf, off, end):
@@ -34,12 +36,14 @@ def attrs(buf, off, end):
 
 def link_line(msg):
     """The line for one RTM_NEWLINK, or None if not a memif link."""
-    name, carrier, kind, state = "?", "?", None, None
+    name, carrier, kind, state, oper = "?", "?", None, None, "?"
     for t, p in attrs(msg, 16 + 16, len(msg)):
         if t == IFLA_IFNAME:
             name = p.split(b"\0")[0].decode()
         elif t == IFLA_CARRIER:
             carrier = p[0]
+        elif t == IFLA_OPERSTATE:
+            oper = OPERSTATES[p[0]] if p[0] < len(OPERSTATES) else p[0]
         elif t == IFLA_LINKINFO:
             for it, ip in attrs(p, 0, len(p)):
                 if it == IFLA_INFO_KIND:
@@ -51,7 +55,8 @@ def link_line(msg):
     if kind != "memif":
         return None
     sname = STATES[state] if state is not None and state < 4 else state
-    return "%s state=%s carrier=%s" % (name, sname, carrier)
+    return "%s state=%s operstate=%s carrier=%s" % (name, sname, oper,
+                                                     carrier)
 
 
 def main():
