@@ -176,7 +176,7 @@ path_up() {
 	fi
 	ip addr add 10.9.0.2/24 dev "$dev" &&
 		ip link set dev "$dev" up || return 1
-	wait_carrier - "$dev" 1 20 || return 1
+	wait_oper_up - "$dev" 1 20 || return 1
 	if [ -n "$THREADED" ] && [ "${path#memif}" != "$path" ]; then
 		echo 1 > "/sys/class/net/$dev/threaded" || return 1
 	fi
@@ -310,7 +310,7 @@ pair_up() {
 	fi
 	ip -n a addr add 10.8.0.1/24 dev ka &&
 		ip -n b addr add 10.8.0.2/24 dev kb &&
-		wait_carrier a ka 1 20 && wait_carrier b kb 1 20 || return 1
+		wait_oper_up a ka 1 20 && wait_oper_up b kb 1 20 || return 1
 	bg_start iperf1 3600 ip netns exec a iperf3 -s -p 5201
 	bg_start iperf2 3600 ip netns exec a iperf3 -s -p 5202
 	wait_for "ip netns exec a ss -ltn | grep -q ':5202 '" 20 &&
@@ -421,7 +421,7 @@ mem() {
 		memifctl add mc role client socket "$SOCK" id 0 queues "$q" \
 			ring-size "$ring" buffer-size "$buf" &&
 		ip link set dev ma up && ip link set dev mc up &&
-		wait_carrier - mc 1 20; }; then
+		wait_oper_up - mc 1 20; }; then
 		fail mem memif "$q" "pair did not connect"
 		ip link del dev ma 2>/dev/null
 		ip link del dev mc 2>/dev/null
