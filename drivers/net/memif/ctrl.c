@@ -6,7 +6,9 @@
  * lock: rx_work reads and handles messages (and faults the data path
  * reports), timer_work retries the connection (client) or the listening
  * socket (server) every second and ends handshakes that take too long.
- * Neither takes RTNL, so ndo_stop, which runs under RTNL, waits for both.
+ * Neither takes RTNL.  ndo_stop, which runs under RTNL, waits for rx_work,
+ * and not for timer_work, which looks a path up without the lock: it
+ * checks the link's generation when it is back.
  * What needs RTNL runs in a third, rtnl_work, which takes it as any other
  * caller does, then the device's lock: setting the real queue counts to
  * those of a new connection (and back), starting its data path, and
@@ -424,20 +426,31 @@ static void memif_ctrl_rtnl_work(struct work_struct *work)
 	struct memif_dev *m = container_of(work, struct memif_dev, rtnl_work);
 	struct net_device *dev = m->dev;
 
+again:
 	rtnl_lock();
 	/* Unregistered meanwhile: nothing of it may be touched but here. */
-	if (dev->reg_state == NETREG_REGISTERED) {
+	if (dev->reg_state != NETREG_REGISTERED)
+		goto out;
+	/* The old peer's entries go before a new connection starts. */
+	if (xchg(&m->peer_gone, false) && netif_running(dev))
+		memif_ctrl_peer_gone(dev);
+	/* Our lock may be held for long (a region being mapped, up to
+	 * max-memory of it): wait for it without RTNL, then start over.
+	 */
+	if (!mutex_trylock(&m->lock)) {
+		rtnl_unlock();
 		mutex_lock(&m->lock);
-		if (m->start_pending)
-			memif_ctrl_finish(m);
-		else if (!m->datapath_up)
-			memif_ctrl_idle_queues(m);
 		mutex_unlock(&m->lock);
-		if (xchg(&m->peer_gone, false) && netif_running(dev))
-			memif_ctrl_peer_gone(dev);
-		if (xchg(&m->notify_pending, false))
-			netdev_state_change(dev);
+		goto again;
 	}
+	if (m->start_pending)
+		memif_ctrl_finish(m);
+	else if (!m->datapath_up)
+		memif_ctrl_idle_queues(m);
+	mutex_unlock(&m->lock);
+	if (xchg(&m->notify_pending, false))
+		netdev_state_change(dev);
+out:
 	rtnl_unlock();
 	dev_put(dev);
 }
@@ -882,7 +895,8 @@ static void memif_ctrl_timer_work(struct work_struct *work)
 			connect = true;
 		break;
 	case MEMIF_STATE_HANDSHAKE:
-		if (time_after_eq(jiffies, m->deadline))
+		/* Complete, and waiting for rtnl_work: not the peer's doing. */
+		if (!m->start_pending && time_after_eq(jiffies, m->deadline))
 			memif_proto_error(m, "handshake timed out");
 		break;
 	}
@@ -1001,11 +1015,20 @@ void memif_ctrl_stop(struct memif_dev *m)
 void memif_ctrl_reconfigure(struct memif_dev *m, const struct memif_cfg *cfg,
 			    struct memif_owner *owner)
 {
+	bool had_sock;
+
 	memif_ctrl_lock_abort(m);
-	if (m->sock)
+	had_sock = m->sock;
+	if (had_sock)
 		memif_disconnect(m, "settings changed: reconnecting", true);
 	m->cfg = *cfg;
 	swap(m->owner, *owner);
+	/* A connect or a listener's join under way started with the old
+	 * settings and owner: it lets go of what it gets, and starts again.
+	 */
+	m->gen++;
+	if (!had_sock && m->running && m->state == MEMIF_STATE_WAITING)
+		mod_delayed_work(memif_wq, &m->timer_work, 0);
 	/* What a connection would use, and what the stack sees meanwhile. */
 	memif_ctrl_idle_queues(m);
 	mutex_unlock(&m->lock);

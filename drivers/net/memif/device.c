@@ -294,7 +294,9 @@ static void memif_get_channels(struct net_device *dev,
 }
 
 /* ethtool -L rx N tx N: the rings a client announces (or a server takes)
- * at most; a connection ends and the next one is made with them.
+ * at most; a connection ends and the next one is made with them.  ethtool
+ * passes what memif_get_channels() showed for a count not given: that
+ * count stays as configured (connected, the peer may have given fewer).
  */
 static int memif_set_channels(struct net_device *dev,
 			      struct ethtool_channels *ch)
@@ -305,13 +307,19 @@ static int memif_set_channels(struct net_device *dev,
 	if (ch->combined_count || ch->other_count || !ch->rx_count ||
 	    !ch->tx_count)
 		return -EINVAL;
-	cfg.queues_rx = ch->rx_count;
-	cfg.queues_tx = ch->tx_count;
+	if (ch->rx_count != dev->real_num_rx_queues)
+		cfg.queues_rx = ch->rx_count;
+	if (ch->tx_count != dev->real_num_tx_queues)
+		cfg.queues_tx = ch->tx_count;
+	if (cfg.queues_rx == m->cfg.queues_rx &&
+	    cfg.queues_tx == m->cfg.queues_tx)
+		return 0;
 	return memif_link_reconfigure(dev, &cfg, NULL, NULL);
 }
 
-/* One ring size serves both directions: the negotiated one while
- * connected, else the configured one.
+/* One ring size serves both directions: the configured one, which
+ * ethtool passes back for what a change does not give.  The one in use
+ * (a server's client decides it) is run-ring-size in ip -d link show.
  */
 static void memif_get_ringparam(struct net_device *dev,
 				struct ethtool_ringparam *ring,
@@ -319,12 +327,11 @@ static void memif_get_ringparam(struct net_device *dev,
 				struct netlink_ext_ack *extack)
 {
 	struct memif_dev *m = netdev_priv(dev);
-	u8 log2 = READ_ONCE(m->run_log2) ?: m->cfg.log2_ring_size;
 
 	ring->rx_max_pending = 1U << MEMIF_LOG2_RING_SIZE_MAX;
 	ring->tx_max_pending = 1U << MEMIF_LOG2_RING_SIZE_MAX;
-	ring->rx_pending = 1U << log2;
-	ring->tx_pending = 1U << log2;
+	ring->rx_pending = 1U << m->cfg.log2_ring_size;
+	ring->tx_pending = 1U << m->cfg.log2_ring_size;
 	kring->rx_buf_len = m->cfg.buffer_size;
 }
 
@@ -334,25 +341,33 @@ static int memif_set_ringparam(struct net_device *dev,
 			       struct netlink_ext_ack *extack)
 {
 	struct memif_dev *m = netdev_priv(dev);
-	u32 cur = 1U << m->cfg.log2_ring_size, size = ring->rx_pending;
+	u32 shown = 1U << m->cfg.log2_ring_size;
+	u32 rx = ring->rx_pending, tx = ring->tx_pending, size;
 	struct memif_cfg cfg = m->cfg;
 
-	/* ethtool passes the current value for what was not given. */
-	if (size == cur) {
-		size = ring->tx_pending;
-	} else if (ring->tx_pending != cur && ring->tx_pending != size) {
+	/* ethtool passes what memif_get_ringparam() showed for what was
+	 * not given.
+	 */
+	if (rx != shown && tx != shown && rx != tx) {
 		NL_SET_ERR_MSG(extack,
 			       "memif uses one ring size for both directions: rx and tx must be equal");
 		return -EINVAL;
 	}
-	if (size < 1U << MEMIF_LOG2_RING_SIZE_MIN || !is_power_of_2(size)) {
-		NL_SET_ERR_MSG(extack,
-			       "ring size must be a power of two between 2 and 16384");
-		return -EINVAL;
+	size = rx != shown ? rx : tx;
+	if (size != shown) {
+		if (size < 1U << MEMIF_LOG2_RING_SIZE_MIN ||
+		    !is_power_of_2(size)) {
+			NL_SET_ERR_MSG(extack,
+				       "ring size must be a power of two between 2 and 16384");
+			return -EINVAL;
+		}
+		cfg.log2_ring_size = ilog2(size);
 	}
-	cfg.log2_ring_size = ilog2(size);
 	if (kring->rx_buf_len)
 		cfg.buffer_size = kring->rx_buf_len;
+	if (cfg.log2_ring_size == m->cfg.log2_ring_size &&
+	    cfg.buffer_size == m->cfg.buffer_size)
+		return 0;
 	return memif_link_reconfigure(dev, &cfg, NULL, extack);
 }
 

@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A memif link as a kernel user inspects and configures it: ethtool -i,
-# -l, -g, -G (ring and buffer size, only while down), -S by queue and by
+# -l, -L, -g, -G (ring and buffer size, queues; up or down), -S by queue and by
 # cause; settings changed over rtnetlink while down and refused while
 # up; every state change announced to rtnetlink listeners (ip monitor
 # link), including a handshake that the peer never answers and that
 # times out.
 #
 #   ns a: ms (server, 1 queue) ==[@e89, born in the root ns]== mc (client,
-#   2 queues) :ns b
+#   3 queues) :ns b
 
 source "$(dirname "$0")/memif_lib.sh"
 
@@ -50,14 +50,15 @@ reconnects() {
 	dmesg | grep -c 'mc: disconnected: local: settings changed'
 }
 
-# channels_while_up: ethtool -L changes what mc asks for (rx 2 tx 1) and
+# channels_while_up: ethtool -L rx 2 changes what mc asks for and
 # reconnects; the server still has 1 queue, so 1 each way is in use.
-# (Asking for rx 1 tx 1 would change nothing that ethtool -l shows: the
-# kernel's ethtool skips a request equal to the current counts.)
+# ethtool passes the tx count -l shows (1) as not given: it stays 3.
+# (Asking for rx 1 tx 1 would change nothing: the kernel's ethtool skips
+# a request equal to the counts -l shows.)
 channels_while_up() {
 	local n
 	n=$(reconnects)
-	in_ns b ethtool -L mc rx 2 tx 1 &&
+	in_ns b ethtool -L mc rx 2 &&
 		wait_for "[ \$(reconnects) -gt $n ]" 5 &&
 		wait_for "[ \"\$(memif_json b mc state)\" = connected ]" 10 &&
 		[ "$(ethtool_field b mc -l Current RX)" = 1 ] &&
@@ -67,7 +68,7 @@ channels_while_up() {
 # channels_while_down: down, the current counts are what mc asks for.
 channels_while_down() {
 	[ "$(ethtool_field b mc -l Current RX)" = 2 ] &&
-		[ "$(ethtool_field b mc -l Current TX)" = 1 ] &&
+		[ "$(ethtool_field b mc -l Current TX)" = 3 ] &&
 		in_ns b ethtool -L mc rx 2 tx 2 &&
 		[ "$(ethtool_field b mc -l Current TX)" = 2 ]
 }
@@ -85,10 +86,10 @@ drvinfo_ok() {
 }
 
 channels_before_ok() {
-	[ "$(ethtool_field b mc -l Pre-set RX)" = 2 ] &&
-		[ "$(ethtool_field b mc -l Pre-set TX)" = 2 ] &&
-		[ "$(ethtool_field b mc -l Current RX)" = 2 ] &&
-		[ "$(ethtool_field b mc -l Current TX)" = 2 ]
+	[ "$(ethtool_field b mc -l Pre-set RX)" = 3 ] &&
+		[ "$(ethtool_field b mc -l Pre-set TX)" = 3 ] &&
+		[ "$(ethtool_field b mc -l Current RX)" = 3 ] &&
+		[ "$(ethtool_field b mc -l Current TX)" = 3 ]
 }
 
 rings_before_ok() {
@@ -116,7 +117,7 @@ ipmon_saw_up_dormant() {
 channels_connected_ok() {
 	[ "$(ethtool_field b mc -l Current RX)" = 1 ] &&
 		[ "$(ethtool_field b mc -l Current TX)" = 1 ] &&
-		[ "$(ethtool_field b mc -l Pre-set RX)" = 2 ]
+		[ "$(ethtool_field b mc -l Pre-set RX)" = 3 ]
 }
 
 pings_counted() {
@@ -173,13 +174,13 @@ ktap_plan 33
 memif_load
 ns_create a b
 memifctl add ms role server socket @e89 id 7
-memifctl add mc role client socket @e89 id 7 queues 2
+memifctl add mc role client socket @e89 id 7 queues 3
 ip link set dev ms netns a
 ip link set dev mc netns b
 
 # --- ethtool, before the link comes up --------------------------------------
 check "ethtool -i: driver memif, no bus" drvinfo_ok
-check "ethtool -l: 2 queues each way, all to be announced" channels_before_ok
+check "ethtool -l: 3 queues each way, all to be announced" channels_before_ok
 check "ethtool -g: 1024 slots of at most 16384, 2048-byte buffers" rings_before_ok
 check "ethtool -S: counters by cause and by queue" stat_names_ok
 
@@ -208,7 +209,7 @@ check "ethtool -G while up: reconnects with 512 slots of 2048 bytes" \
 	eval "in_ns b ethtool -G mc rx 512 tx 512 &&
 	      wait_for '[ \"\$(memif_json b mc run_ring_size)\" = 512 ] &&
 	                [ \"\$(memif_json b mc state)\" = connected ]' 10"
-check "ethtool -L rx 2 tx 1 while up: reconnects, 1 each way in use" \
+check "ethtool -L rx 2 while up: reconnects, 1 each way in use" \
 	channels_while_up
 ip -n b link set dev mc down
 check "ethtool -l while down: current is what a connection would ask for" \
