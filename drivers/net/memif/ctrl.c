@@ -196,6 +196,9 @@ static void memif_disconnect(struct memif_dev *m, const char *reason,
 	m->init_taken = false;
 	while (m->n_regions)
 		memif_region_destroy(&m->regions[--m->n_regions], &m->held);
+	if (server && m->running && !list_empty(&m->held))
+		queue_delayed_work(memif_wq, &m->timer_work,
+				   MEMIF_RETRY_INTERVAL);
 	WRITE_ONCE(m->n_tx, 0);
 	WRITE_ONCE(m->n_rx, 0);
 	WRITE_ONCE(m->run_log2, 0);
@@ -900,6 +903,15 @@ static void memif_ctrl_timer_work(struct work_struct *work)
 			memif_proto_error(m, "handshake timed out");
 		break;
 	}
+	/* A server's list of regions a client still holds (max-memory
+	 * counts them): forget, every second, those it let go of.
+	 */
+	if (memif_is_server(m) && !list_empty(&m->held)) {
+		memif_region_held(&m->held);
+		if (!list_empty(&m->held))
+			queue_delayed_work(memif_wq, &m->timer_work,
+					   MEMIF_RETRY_INTERVAL);
+	}
 out:
 	mutex_unlock(&m->lock);
 	/* Outside our lock: the listener's lock comes first, and a path
@@ -993,6 +1005,11 @@ void memif_ctrl_stop(struct memif_dev *m)
 	memif_ctrl_lock_abort(m);
 	memif_disconnect(m, m->sock ? "interface down" : NULL, true);
 	m->retry = MEMIF_RETRY_INTERVAL;
+	/* Down, a server takes no region: what clients still hold of the
+	 * earlier ones need not be counted, nor kept alive by us.
+	 */
+	if (memif_is_server(m))
+		memif_region_forget_held(&m->held);
 	/* Under RTNL already: ethtool -l shows what the next connection
 	 * asks for as soon as the link is down.
 	 */

@@ -265,8 +265,9 @@ struct memif_queue {
  *	end its connection: a mapping under way stops (region.c)
  * @lock: serializes the control channel: everything below up to @info_lock
  * @running: the link is up and should be connected
- * @gen: counts the times the link went down or lost its namespace: work
- *	that ran without the lock (a path lookup) checks it is still current
+ * @gen: counts the times the link went down, lost its namespace or got
+ *	new settings: work that ran without the lock (a path lookup) checks
+ *	it is still current
  * @state: enum memif_state
  * @sock: control socket
  * @sk_saved: its own callbacks
@@ -277,7 +278,8 @@ struct memif_queue {
  * @msgs_total: handshake messages the client will send
  * @retry: client: how long to wait before the next attempt
  * @init_taken: client: the server acknowledged our INIT
- * @held: client: regions of earlier connections the peer still holds
+ * @held: regions of earlier connections (or refused once mapped) the
+ *	peer still holds, where the kernel allocated pages of them
  * @regions: the shared memory: a client's one region, or a server's
  *	mappings of the client's regions
  * @n_regions: regions in use

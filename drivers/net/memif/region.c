@@ -276,6 +276,31 @@ static const char *memif_region_refuse(struct file *file, u64 size,
 	return NULL;
 }
 
+/* Keep @file on @held if the kernel allocated @allocated bytes of it and
+ * somebody else still holds it; the same file again (a client passing its
+ * memfd to each connection) is counted once.
+ */
+static void memif_region_hold(struct list_head *held, struct file *file,
+			      u64 allocated)
+{
+	struct memif_held *h;
+
+	if (!allocated || file_count(file) <= 1)
+		return;
+	list_for_each_entry(h, held, node) {
+		if (h->file == file) {
+			h->size = max(h->size, allocated);
+			return;
+		}
+	}
+	h = kmalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return;
+	h->file = get_file(file);
+	h->size = allocated;
+	list_add_tail(&h->node, held);
+}
+
 /**
  * memif_region_map() - map a region a client passed
  * @m: the server link, whose owner is charged for pages faulted in
@@ -306,11 +331,16 @@ const char *memif_region_map(struct memif_dev *m, struct memif_region *r,
 	 * references we hold make F_SEAL_WRITE fail.
 	 */
 	if (!err && memif_region_sealed(file)) {
-		memif_region_destroy(r, NULL);
+		memif_region_destroy(r, &m->held);
 		return "region memfd is sealed against writing";
 	}
 	if (!err)
 		return NULL;
+	/* What was faulted in before it failed is not held: a memory
+	 * cgroup's limit failed it, or the link went down, or the peer
+	 * truncated the file, which freed the pages.
+	 */
+	r->allocated = 0;
 	fput(file);
 	switch (err) {
 	case -EINTR:
@@ -337,8 +367,6 @@ const char *memif_region_map(struct memif_dev *m, struct memif_region *r,
  */
 void memif_region_destroy(struct memif_region *r, struct list_head *held)
 {
-	struct memif_held *h = NULL;
-
 	if (!r->file)
 		return;
 	vunmap(r->base);
@@ -349,24 +377,8 @@ void memif_region_destroy(struct memif_region *r, struct list_head *held)
 		memif_region_put_pages(r->pages, r->n);
 		kvfree(r->pages);
 	}
-	if (held && r->allocated && file_count(r->file) > 1) {
-		/* The same file again (a client passing its memfd to each
-		 * connection) is counted once.
-		 */
-		list_for_each_entry(h, held, node)
-			if (h->file == r->file)
-				break;
-		if (list_entry_is_head(h, held, node)) {
-			h = kmalloc(sizeof(*h), GFP_KERNEL);
-			if (h) {
-				h->file = get_file(r->file);
-				h->size = 0;
-				list_add_tail(&h->node, held);
-			}
-		}
-		if (h)
-			h->size = max(h->size, r->allocated);
-	}
+	if (held)
+		memif_region_hold(held, r->file, r->allocated);
 	fput(r->file);
 	memset(r, 0, sizeof(*r));
 }
