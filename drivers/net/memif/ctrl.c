@@ -509,9 +509,10 @@ static void memif_peer_disconnect(struct memif_dev *m,
 static const char *memif_client_handle(struct memif_dev *m,
 				       const struct memif_msg *msg)
 {
-	/* The handshake is complete: only a DISCONNECT may come. */
-	if (m->start_pending && msg->type != MEMIF_MSG_DISCONNECT)
-		return "unexpected message";
+	/* Once the handshake is complete (start_pending, then connected),
+	 * every message but DISCONNECT is unexpected: all were sent and
+	 * acknowledged, and CONNECTED came.
+	 */
 	switch (msg->type) {
 	case MEMIF_MSG_HELLO:
 		if (m->state != MEMIF_STATE_HANDSHAKE || m->msgs_total)
@@ -524,7 +525,7 @@ static const char *memif_client_handle(struct memif_dev *m,
 		return memif_client_send_next(m);
 	case MEMIF_MSG_CONNECTED:
 		if (m->state != MEMIF_STATE_HANDSHAKE || !m->msgs_total ||
-		    m->msgs_sent != m->msgs_total)
+		    m->msgs_sent != m->msgs_total || m->start_pending)
 			return "unexpected CONNECTED";
 		return memif_connected(m, msg);
 	case MEMIF_MSG_DISCONNECT:
