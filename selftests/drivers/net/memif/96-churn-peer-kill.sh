@@ -5,7 +5,7 @@
 # of churn.py kill-peer) connects to the kernel server m0 and floods it
 # with ICMP echo requests while it takes m0's replies, m0 pinging it at
 # the same time; once packets flowed both ways it gets SIGKILL.  Each
-# time m0 must lose carrier and accept the next client.  Afterwards a
+# time m0 must no longer be UP and accept the next client.  Afterwards a
 # plain client still connects, nothing leaked (churn_lib.sh), no task
 # sits in memif code, and the module unloads promptly.
 #

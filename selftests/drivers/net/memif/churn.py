@@ -5,15 +5,16 @@ guest): for the churn tests.
 
 usage:
   churn.py toggle DEV N [HOLD_MS]
-        N times: DEV down, DEV up (rtnetlink), wait until DEV has carrier
-        (10 s at most); with HOLD_MS, stay connected that long before the
-        next down.  HOLD_MS = -1: do not wait for carrier at all.
+        N times: DEV down, DEV up (rtnetlink), wait until DEV's operstate
+        is UP, i.e. connected (10 s at most); with HOLD_MS, stay connected
+        that long before the next down.  HOLD_MS = -1: do not wait at all.
   churn.py kill-peer SOCKET ID DEV MAC N
         N times: fork a memif client (slave) that connects to the kernel
         server DEV on SOCKET with ID and floods it with ICMP echo requests
         from 10.6.0.2 (02:00:00:00:00:02) to 10.6.0.1 (MAC) while it takes
         the replies; once DEV has received 200 and sent 100 packets more,
-        SIGKILL the client and wait until DEV's carrier is off.
+        SIGKILL the client and wait until DEV is no longer UP (DORMANT:
+        waiting for the next client).
 Prints a summary line; exits 1 on the first cycle that fails (with why).
 """
 import os
@@ -37,7 +38,7 @@ IFF_UP = 1
 
 
 class Link:
-    """Set a link up or down over rtnetlink; read its carrier and stats."""
+    """Set a link up or down over rtnetlink; read its operstate and stats."""
 
     def __init__(self, dev):
         self.dev = dev
@@ -62,9 +63,12 @@ class Link:
         with open("/sys/class/net/%s/%s" % (self.dev, name)) as f:
             return f.read().strip()
 
-    def carrier(self):
+    def oper_up(self):
+        """Connected: carrier on and not dormant (DORMANT while waiting for a
+        peer).  The operstate says UP once the link watch gets to it, up to
+        a second later: the bits are what the driver sets."""
         try:
-            return self.sysfs("carrier") == "1"
+            return self.sysfs("carrier") == "1" and self.sysfs("dormant") == "0"
         except OSError:     # EINVAL while down
             return False
 
@@ -89,13 +93,13 @@ def toggle(dev, n, hold_ms=0):
         if hold_ms < 0:
             continue
         t = time.monotonic()
-        if not link.wait(link.carrier, 10):
-            print("cycle %d: no carrier 10 s after up" % (i + 1))
+        if not link.wait(link.oper_up, 10):
+            print("cycle %d: not UP 10 s after up" % (i + 1))
             return False
         worst = max(worst, time.monotonic() - t)
         if hold_ms:
             time.sleep(hold_ms / 1000)
-    print("%d cycles in %.1f s, longest wait for carrier %.0f ms" %
+    print("%d cycles in %.1f s, longest wait for UP %.0f ms" %
           (n, time.monotonic() - t0, worst * 1000))
     return True
 
@@ -188,15 +192,15 @@ def kill_peer(path, ifid, dev, mac, n):
                 print("cycle %d: no traffic: rx +%d, tx +%d" % (
                     i + 1, link.stat("rx_packets") - rx, link.stat("tx_packets") - tx))
                 return False
-            if not link.carrier():
-                print("cycle %d: no carrier while the client floods" % (i + 1))
+            if not link.oper_up():
+                print("cycle %d: not UP while the client floods" % (i + 1))
                 return False
         finally:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             os.close(ready)
-        if not link.wait(lambda: not link.carrier(), 5):
-            print("cycle %d: carrier still on 5 s after SIGKILL" % (i + 1))
+        if not link.wait(lambda: not link.oper_up(), 5):
+            print("cycle %d: still UP 5 s after SIGKILL" % (i + 1))
             return False
     print("%d clients killed in %.1f s; %s received %d, sent %d packets" % (
         n, time.monotonic() - t0, dev, link.stat("rx_packets"), link.stat("tx_packets")))
