@@ -45,6 +45,11 @@ def attrs(buf):
         off += (alen + 3) & ~3
 
 
+def uint(p):
+    """An NLA_UINT: 4 bytes when the value fits, else 8."""
+    return struct.unpack("I" if len(p) == 4 else "Q", p)[0]
+
+
 def request(s, family, cmd, payload, flags):
     """Send one generic netlink request; yield the payloads answered."""
     msg = struct.pack("BBH", cmd, 1, 0) + payload
@@ -101,8 +106,8 @@ def main():
             if pk is None or by is None:
                 continue
             lines.append("%s %u packets %u bytes %u" % (
-                kind, struct.unpack("I", a[A_QUEUE_ID])[0],
-                struct.unpack("Q", pk)[0], struct.unpack("Q", by)[0]))
+                kind, struct.unpack("I", a[A_QUEUE_ID])[0], uint(pk),
+                uint(by)))
     except OSError as e:
         print("qstats-get: %s" % e, file=sys.stderr)
         return 2 if e.errno in (95, 22) else 1
