@@ -386,8 +386,6 @@ void memif_device_unregister_pernet(void);
 /* link.c */
 int memif_link_register(void);
 void memif_link_unregister(void);
-void memif_link_add(struct memif_dev *m);
-void memif_link_del(struct memif_dev *m);
 struct list_head *memif_link_list(void);
 int memif_link_reconfigure(struct net_device *dev,
 			   const struct memif_cfg *cfg,
