@@ -136,8 +136,12 @@ static void memif_datapath_stop(struct memif_dev *m)
 	/* Sees live false: it does not arm itself again. */
 	del_timer_sync(&m->rx_check);
 	synchronize_net();
-	for (i = 0; i < m->n_tx; i++)
+	for (i = 0; i < m->n_tx; i++) {
 		hrtimer_cancel(&m->txq[i].timer);
+		hrtimer_cancel(&m->txq[i].kick_timer);
+		m->txq[i].unkicked = 0;
+		m->txq[i].kick_armed = false;
+	}
 	m->datapath_up = false;
 	/* Up and waiting again: what the stack sends meanwhile is dropped
 	 * (ndo_start_xmit), not kept for a connection to come.

@@ -371,7 +371,42 @@ static int memif_set_ringparam(struct net_device *dev,
 	return memif_link_reconfigure(dev, &cfg, NULL, extack);
 }
 
+/* Kick coalescing: see memif_tx_flush().  Applies at once. */
+static int memif_get_coalesce(struct net_device *dev,
+			      struct ethtool_coalesce *ec,
+			      struct kernel_ethtool_coalesce *kec,
+			      struct netlink_ext_ack *extack)
+{
+	struct memif_dev *m = netdev_priv(dev);
+
+	ec->tx_coalesce_usecs = READ_ONCE(m->tx_usecs);
+	ec->tx_max_coalesced_frames = READ_ONCE(m->tx_frames);
+	return 0;
+}
+
+static int memif_set_coalesce(struct net_device *dev,
+			      struct ethtool_coalesce *ec,
+			      struct kernel_ethtool_coalesce *kec,
+			      struct netlink_ext_ack *extack)
+{
+	struct memif_dev *m = netdev_priv(dev);
+
+	if (ec->tx_coalesce_usecs > MEMIF_TX_USECS_MAX) {
+		NL_SET_ERR_MSG(extack, "tx-usecs is at most 10000");
+		return -EINVAL;
+	}
+	if (ec->tx_max_coalesced_frames > 1U << MEMIF_LOG2_RING_SIZE_MAX) {
+		NL_SET_ERR_MSG(extack, "tx-frames is at most 16384");
+		return -EINVAL;
+	}
+	WRITE_ONCE(m->tx_usecs, ec->tx_coalesce_usecs);
+	WRITE_ONCE(m->tx_frames, ec->tx_max_coalesced_frames);
+	return 0;
+}
+
 static const struct ethtool_ops memif_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_TX_USECS |
+				     ETHTOOL_COALESCE_TX_MAX_FRAMES,
 	.supported_ring_params	= ETHTOOL_RING_USE_RX_BUF_LEN,
 	.get_drvinfo		= memif_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
@@ -382,6 +417,8 @@ static const struct ethtool_ops memif_ethtool_ops = {
 	.set_channels		= memif_set_channels,
 	.get_ringparam		= memif_get_ringparam,
 	.set_ringparam		= memif_set_ringparam,
+	.get_coalesce		= memif_get_coalesce,
+	.set_coalesce		= memif_set_coalesce,
 };
 
 /* Checksums and TSO are left to the peer when it takes virtio_net_hdrs
@@ -396,7 +433,11 @@ static const struct ethtool_ops memif_ethtool_ops = {
  */
 void memif_device_setup(struct net_device *dev)
 {
+	struct memif_dev *m = netdev_priv(dev);
+
 	ether_setup(dev);
+	m->tx_usecs = MEMIF_TX_USECS_DEFAULT;
+	m->tx_frames = MEMIF_TX_FRAMES_DEFAULT;
 	dev->netdev_ops = &memif_netdev_ops;
 	dev->ethtool_ops = &memif_ethtool_ops;
 #ifdef MEMIF_HAVE_NETDEV_STAT_OPS
@@ -458,6 +499,9 @@ int memif_device_init_queues(struct memif_dev *m)
 		q->bsize = m->cfg.buffer_size;
 		hrtimer_init(&q->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 		q->timer.function = memif_tx_timer;
+		hrtimer_init(&q->kick_timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_SOFT);
+		q->kick_timer.function = memif_tx_kick_timer;
 		u64_stats_init(&q->stats.syncp);
 		u64_stats_init(&q->xdp_stats.syncp);
 	}

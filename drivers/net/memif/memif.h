@@ -40,6 +40,11 @@ struct socket;
  */
 #define MEMIF_RETRY_INTERVAL	HZ
 #define MEMIF_RETRY_MAX		(16 * HZ)
+/* Kick coalescing (ethtool -C): see memif_tx_flush(). */
+#define MEMIF_TX_USECS_MAX	10000
+#define MEMIF_TX_USECS_DEFAULT	0
+#define MEMIF_TX_FRAMES_DEFAULT	0
+
 /* The ring layout a client uses, and a server assumes when it cannot tell
  * the client's: what VPP, libmemif and DPDK are built with for this CPU.
  */
@@ -219,6 +224,10 @@ struct memif_dev;
  * @napi: rx: NAPI context
  * @timer: tx: polls for room while the queue is stopped
  * @timer_ns: tx: current poll interval
+ * @kick_timer: tx: the end of a kick coalescing window (see
+ *	memif_tx_flush()), under the netdev queue's lock
+ * @unkicked: tx: frames published since the last kick, under that lock
+ * @kick_armed: tx: a coalescing window is open, under that lock
  * @bsize: tx: bytes per buffer of the ring (a client's own; a server's
  *	guess at the client's, see memif_tx_start())
  * @pfrag: rx: pages for the parts of large frames beyond the skb head
@@ -242,6 +251,9 @@ struct memif_queue {
 	struct napi_struct napi;
 	struct hrtimer timer;
 	u64 timer_ns;
+	struct hrtimer kick_timer;
+	u32 unkicked;
+	bool kick_armed;
 	u32 bsize;
 	struct page_frag pfrag;
 	struct xdp_rxq_info xdp_rxq;
@@ -288,6 +300,10 @@ struct memif_queue {
  * @datapath_up: NAPI enabled and queues started
  * @live: the data path may touch shared memory (read locklessly)
  * @rx_check: looks at the rx rings now and then while @live: see rx.c
+ * @tx_usecs: kick coalescing, ethtool's tx-usecs: the longest a frame
+ *	waits for its kick; 0 kicks at the end of every batch (tx.c)
+ * @tx_frames: ethtool's tx-frames: kick once this many frames wait,
+ *	0 for no such bound
  * @n_tx: rings in use for transmit
  * @n_rx: rings in use for receive
  * @run_log2: negotiated log2 ring size
@@ -348,6 +364,8 @@ struct memif_dev {
 
 	bool live;
 	struct timer_list rx_check;
+	u32 tx_usecs;
+	u32 tx_frames;
 	u16 n_tx;
 	u16 n_rx;
 	u8 run_log2;
@@ -503,6 +521,7 @@ netdev_features_t memif_tx_features_check(struct sk_buff *skb,
 int memif_tx_frame(struct memif_queue *q, const void *data, u32 len);
 void memif_tx_start(struct memif_queue *q);
 void memif_tx_kick(struct memif_queue *q);
+enum hrtimer_restart memif_tx_kick_timer(struct hrtimer *timer);
 
 /* xdp.c */
 unsigned int memif_xdp_max_mtu(const struct net_device *dev);

@@ -11,6 +11,9 @@
  * The peer never tells us when it returns slots (moves tail), so while a
  * queue is stopped for lack of room a timer polls for it, backing off
  * from MEMIF_TX_POLL_MIN to MEMIF_TX_POLL_MAX.
+ *
+ * Kicks are coalesced (ethtool -C tx-usecs, tx-frames): see
+ * memif_tx_flush().
  */
 #include "memif.h"
 
@@ -136,6 +139,78 @@ void memif_tx_kick(struct memif_queue *q)
 	if (READ_ONCE(q->ring->flags) & MEMIF_RING_FLAG_MASK_INT)
 		return;
 	memif_irq_signal(&q->irq);
+}
+
+/**
+ * memif_tx_flush() - kick the peer for the frames published, now or soon
+ * @q: the queue; its netdev queue locked by the caller
+ * @now: kick now: the queue stopped, the peer has to drain it
+ *
+ * With tx-usecs 0 every batch of frames kicks.  Else a batch kicks at
+ * once when no coalescing window is open, and opens one of tx-usecs; a
+ * batch within it kicks only once tx-frames frames wait (if set), and
+ * the window's end (memif_tx_kick_timer()) kicks for frames still
+ * waiting and opens the next.  A peer that sleeps in interrupt mode
+ * (VPP, libmemif) so wakes once per window, not once per batch, while
+ * the first frame after a quiet moment goes at once.
+ *
+ * A kick is moved, never skipped: the ring has no event index telling
+ * us the peer is still awake, and one that goes back to sleep just
+ * after we looked would never see the frames.  No frame waits longer
+ * than tx-usecs for its kick.
+ */
+static void memif_tx_flush(struct memif_queue *q, bool now)
+{
+	const struct memif_dev *m = q->mdev;
+	u32 usecs = READ_ONCE(m->tx_usecs);
+	u32 frames = READ_ONCE(m->tx_frames);
+
+	if (!q->unkicked)
+		return;
+	if (now || !usecs || !q->kick_armed ||
+	    (frames && q->unkicked >= frames)) {
+		memif_tx_kick(q);
+		q->unkicked = 0;
+	}
+	if (usecs && !q->kick_armed) {
+		q->kick_armed = true;
+		hrtimer_start(&q->kick_timer, ns_to_ktime((u64)usecs * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_SOFT);
+	}
+}
+
+/**
+ * memif_tx_kick_timer() - the end of a kick coalescing window
+ * @timer: the queue's kick timer
+ *
+ * Kicks for the frames published in the window, and opens the next one
+ * if there were any; else the next frame kicks at once.
+ *
+ * Return: whether a window follows.
+ */
+enum hrtimer_restart memif_tx_kick_timer(struct hrtimer *timer)
+{
+	struct memif_queue *q = container_of(timer, struct memif_queue,
+					     kick_timer);
+	struct memif_dev *m = q->mdev;
+	struct netdev_queue *txq = netdev_get_tx_queue(m->dev, q->idx);
+	enum hrtimer_restart ret = HRTIMER_NORESTART;
+	u32 usecs = READ_ONCE(m->tx_usecs);
+
+	__netif_tx_lock(txq, smp_processor_id());
+	/* Not live: the ring is going away with the frames on it. */
+	if (q->unkicked && READ_ONCE(m->live)) {
+		memif_tx_kick(q);
+		q->unkicked = 0;
+		if (usecs) {
+			hrtimer_forward_now(timer, ns_to_ktime((u64)usecs * NSEC_PER_USEC));
+			ret = HRTIMER_RESTART;
+		}
+	}
+	if (ret == HRTIMER_NORESTART)
+		q->kick_armed = false;
+	__netif_tx_unlock(txq);
+	return ret;
 }
 
 /**
@@ -363,6 +438,7 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	q->cursor += n;
 	memif_tx_publish(q);
+	q->unkicked++;
 	memif_stats_add(&q->stats, 1, len, 0, 0);
 
 	max = memif_tx_max_slots(q);
@@ -376,7 +452,7 @@ netdev_tx_t memif_tx_xmit(struct sk_buff *skb, struct net_device *dev)
 			memif_tx_start_timer(q);
 	}
 	if (!netdev_xmit_more() || netif_xmit_stopped(txq))
-		memif_tx_kick(q);
+		memif_tx_flush(q, netif_xmit_stopped(txq));
 	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;
 
@@ -391,6 +467,6 @@ drop:
 	 */
 	if (smp_load_acquire(&m->live) && qid < READ_ONCE(m->n_tx) &&
 	    (!netdev_xmit_more() || netif_xmit_stopped(txq)))
-		memif_tx_kick(q);
+		memif_tx_flush(q, netif_xmit_stopped(txq));
 	return NETDEV_TX_OK;
 }

@@ -13,6 +13,10 @@
 #   both ways, pings of 8000 bytes both ways;
 # - VPP killed (SIGKILL) and started again: no longer UP, then on again by
 #   itself, pings.
+# - kick coalescing (ethtool -C tx-usecs 10000) with VPP asleep in
+#   interrupt rx-mode: bursts of pings that end inside a coalescing
+#   window are all answered (the window's end kicks VPP), and a long run
+#   of pings 1 ms apart loses none.
 #
 #   m0 (kernel client) 192.168.71.2 --[/run/vpp/memif.sock]-- memif0/0 (VPP) .1
 
@@ -55,7 +59,20 @@ two_rings() {
 		vppctl show memif memif0/0 | grep -q 'num-s2m-rings 2 num-m2s-rings 2'
 }
 
-ktap_plan 11
+# bursts N: N bursts of 3 pings 2 ms apart, all answered within 2 s (-w:
+# with -W ping waits only twice the round trip once one answer came).
+bursts() {
+	local i out
+	for ((i = 0; i < $1; i++)); do
+		out=$(ping -c 3 -i 0.002 -w 2 -q 192.168.71.1)
+		if [[ $out != *" 3 received"* ]]; then
+			log "burst $i: $(grep received <<<"$out")"
+			return 1
+		fi
+	done
+}
+
+ktap_plan 14
 
 memif_load
 vpp_start || bail "VPP did not start"
@@ -91,5 +108,16 @@ vpp_master
 vppctl set interface mtu 9000 memif0/0
 check "MTU 9000 over 2048-byte buffers: connected" eval "client && ip link set dev m0 mtu 9000"
 check "MTU 9000: 8000-byte pings both ways, chained" both_ping 8000
+ip link del dev m0
+vppctl delete interface memif memif0/0
+
+vpp_master
+check "coalescing: connected, VPP in interrupt rx-mode, tx-usecs 10000" \
+	eval "client && vppctl set interface rx-mode memif0/0 interrupt &&
+	      ethtool -C m0 tx-usecs 10000 tx-frames 64"
+check "coalesced: 50 bursts of 3 pings, the last of each in a window" \
+	bursts 50
+check "coalesced: 2000 pings 1 ms apart, no loss" \
+	eval "ping -c 2000 -i 0.001 -w 60 -q 192.168.71.1 | grep -q ' 0% packet loss'"
 
 ktap_finished

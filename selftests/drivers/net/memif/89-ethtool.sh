@@ -13,6 +13,10 @@
 
 source "$(dirname "$0")/memif_lib.sh"
 
+# The kick coalescing a new link has (MEMIF_TX_USECS_DEFAULT, _FRAMES_).
+COAL_USECS=0
+COAL_FRAMES=0
+
 require_root
 require_cmd ip jq ping ethtool python3
 require_memif_ko
@@ -120,6 +124,33 @@ channels_connected_ok() {
 		[ "$(ethtool_field b mc -l Pre-set RX)" = 3 ]
 }
 
+# coal_is USECS FRAMES: what ethtool -c shows of mc's kick coalescing.
+coal_is() {
+	local out
+	out=$(in_ns b ethtool -c mc) || return 1
+	grep -q "^tx-usecs:[[:space:]]*$1\$" <<<"$out" &&
+		grep -q "^tx-frames:[[:space:]]*$2\$" <<<"$out"
+}
+
+# coalesced_pings: with a 10 ms window, bursts of 3 pings 2 ms apart, each
+# ending inside a window, all answered (a kernel peer also looks at its
+# rings every 50 ms: 71-vpp-server checks the window's own kick against
+# VPP).  Applied at once: no reconnect.
+coalesced_pings() {
+	local r0 i out
+	r0=$(reconnects)
+	in_ns b ethtool -C mc tx-usecs 10000 tx-frames 64 && coal_is 10000 64 ||
+		return 1
+	for ((i = 0; i < 20; i++)); do
+		out=$(ns_exec b ping -c 3 -i 0.002 -w 2 -q 10.8.0.1)
+		if [[ $out != *" 3 received"* ]]; then
+			log "burst $i: $(grep received <<<"$out")"
+			return 1
+		fi
+	done
+	[ "$(reconnects)" = "$r0" ]
+}
+
 pings_counted() {
 	[ "$(queue_packets b mc tx 0)" -ge 20 ] &&
 		[ "$(queue_packets b mc rx 0)" -ge 20 ] &&
@@ -169,7 +200,7 @@ clear_secret_reconnect() {
 		ip -n b link set dev mc up && wait_oper_up b mc 1 10
 }
 
-ktap_plan 33
+ktap_plan 38
 
 memif_load
 ns_create a b
@@ -211,6 +242,17 @@ check "ethtool -G while up: reconnects with 512 slots of 2048 bytes" \
 	                [ \"\$(memif_json b mc state)\" = connected ]' 10"
 check "ethtool -L rx 2 while up: reconnects, 1 each way in use" \
 	channels_while_up
+check "ethtool -c: kick coalescing tx-usecs $COAL_USECS tx-frames $COAL_FRAMES by default" \
+	coal_is "$COAL_USECS" "$COAL_FRAMES"
+check "ethtool -C tx-usecs 10000 while up: bursts of pings all answered" \
+	coalesced_pings
+check "ethtool -C tx-usecs 10001 is refused" \
+	expect_refusal "at most 10000" in_ns b ethtool -C mc tx-usecs 10001
+check_fail "ethtool -C rx-usecs 5 is refused (not supported)" \
+	in_ns b ethtool -C mc rx-usecs 5
+check "ethtool -C tx-usecs 0 tx-frames 0: every batch kicks; pings" \
+	eval "in_ns b ethtool -C mc tx-usecs 0 tx-frames 0 && coal_is 0 0 &&
+	      ns_exec b ping -c 5 -i 0.002 -W 2 -q 10.8.0.1"
 ip -n b link set dev mc down
 check "ethtool -l while down: current is what a connection would ask for" \
 	channels_while_down
