@@ -16,6 +16,10 @@
 #        kernel queued to a UDP socket (Udp InDatagrams; udp_sink drains it)
 #   k2d  kernel -> DPDK: pktgen on the kernel's device, testpmd rxonly;
 #        pkts = what testpmd received, sent = the kernel's tx_packets
+#   v2k  VPP -> kernel: VPP's packet generator (UDP to port 9) out of
+#        its interface to the kernel; pkts and delivered as d2k
+#   k2v  kernel -> VPP: pktgen on the kernel's device; sent = the
+#        kernel's tx_packets, pkts = delivered = VPP's rx counter
 #   k2k  kernel <-> kernel between two namespaces: iperf3 TCP with 1 and
 #        4 streams (bits/s), UDP with 64-byte frames (pkts received)
 #   queues  memif pairs with 1 and 2 queues: two iperf3 processes, 2 TCP
@@ -26,21 +30,26 @@
 # client), memif-client (the reverse), tap (testpmd's net_tap), vhost-net
 # (testpmd's virtio_user on /dev/vhost-net), memif and veth (k2k);
 # memif-server-xdp and memif-client-xdp (d2k only): the same with an XDP
-# program that drops every frame, the bound of memif's rx path.
+# program that drops every frame, the bound of memif's rx path.  With VPP
+# (v2k, k2v; skipped without ../shared/peers): memif-client (the kernel
+# a memif client of VPP), memif-server, tap (VPP's tap v2) and host-if
+# (VPP's AF_PACKET host-interface on a veth pair).
 #
 # Environment: MEMIF_BENCH_MODE (a name for the mode, tcg), _SECONDS (5,
 # per window), _REPS (3 windows per figure), _ONLY (an ERE on
 # "group/path/size": run only those), _THREADED (1: memif links' NAPI
 # in kernel threads, sysfs "threaded", instead of softirq).  Knobs that
 # turn one of memif's ways on or off, to measure what it brings: _GRO
-# (off: ethtool -K gro off on the memif links), _OFFLOADS (off: k2k's
+# (off: ethtool -K gro off on the memif links), _UDP_GRO (1: the sink
+# asks for UDP GRO and counts what it receives itself), _OFFLOADS (off: k2k's
 # memif pair without its offload extension), _BUSY_POLL (microseconds:
 # sockets busy-poll their NAPI context, net.core.busy_read and
-# busy_poll).  Every step has a timeout: a path that hangs or fails is
+# busy_poll), _COALESCE (ethtool -C's arguments for every memif link:
+# "tx-usecs 0" kicks at the end of every batch).  Every step has a timeout: a path that hangs or fails is
 # reported and skipped.
 
 # shellcheck source=selftests/drivers/net/memif/memif_lib.sh
-source "$(dirname "$0")/../selftests/drivers/net/memif/memif_lib.sh"
+source "$(dirname "$0")/../selftests/drivers/net/memif/peers_lib.sh"
 
 MODE=${MEMIF_BENCH_MODE:-tcg}
 WIN=${MEMIF_BENCH_SECONDS:-5}
@@ -50,6 +59,8 @@ THREADED=${MEMIF_BENCH_THREADED:-}
 GRO=${MEMIF_BENCH_GRO:-on}
 OFFLOADS=${MEMIF_BENCH_OFFLOADS:-on}
 BUSY_POLL=${MEMIF_BENCH_BUSY_POLL:-0}
+COALESCE=${MEMIF_BENCH_COALESCE:-}
+UDP_GRO=${MEMIF_BENCH_UDP_GRO:-}
 SINK=$REPO_ROOT/bench/udp_sink
 CPUS=$(nproc)
 KMAC=02:00:00:00:00:02		# the kernel's end
@@ -72,11 +83,12 @@ wanted() {
 }
 
 # snap DEV: S_T (µs), S_BUSY and S_IDLE (jiffies, all CPUs), S_RX and S_TX
-# (DEV's packets) and S_UDP (datagrams delivered to UDP sockets), read
+# (DEV's packets), S_UDP (datagrams delivered to UDP sockets) and S_UDPERR
+# (datagrams that were not: a full socket buffer, a bad checksum), read
 # with shell builtins only: no fork to stretch the window on a busy vCPU.
 snap() {
 	local l f
-	S_RX=0 S_TX=0 S_UDP=0
+	S_RX=0 S_TX=0 S_UDP=0 S_UDPERR=0
 	if [ -n "$1" ]; then
 		read -r S_RX < "/sys/class/net/$1/statistics/rx_packets"
 		read -r S_TX < "/sys/class/net/$1/statistics/tx_packets"
@@ -86,22 +98,28 @@ snap() {
 	S_BUSY=$((f[1] + f[2] + f[3] + f[6] + f[7] + f[8]))
 	S_IDLE=$((f[4] + f[5]))
 	while read -r l; do
-		[[ $l =~ ^Udp:\ ([0-9]+) ]] && S_UDP=${BASH_REMATCH[1]}
+		# InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors
+		[[ $l =~ ^Udp:\ ([0-9]+)\ [0-9]+\ ([0-9]+) ]] &&
+			S_UDP=${BASH_REMATCH[1]} S_UDPERR=${BASH_REMATCH[2]}
 	done < /proc/net/snmp
+	# With UDP GRO the sink counts datagrams: the stack counts buffers.
+	[ -z "$UDP_GRO" ] || read -r S_UDP < "$SINK_COUNT"
 }
 
 # begin DEV, finish DEV: a window; finish sets W with
 # '"secs":S,"busy":B' (busy: the share of all vCPUs' time not idle) and
-# D_RX, D_TX, D_UDP.
+# D_RX, D_TX, D_UDP, D_UDPERR.
 begin() {
 	snap "$1"
 	W0_T=$S_T W0_B=$S_BUSY W0_I=$S_IDLE W0_RX=$S_RX W0_TX=$S_TX W0_UDP=$S_UDP
+	W0_UDPERR=$S_UDPERR
 }
 
 finish() {
 	local b i
 	snap "$1"
 	D_RX=$((S_RX - W0_RX)) D_TX=$((S_TX - W0_TX)) D_UDP=$((S_UDP - W0_UDP))
+	D_UDPERR=$((S_UDPERR - W0_UDPERR))
 	b=$((S_BUSY - W0_B)) i=$((S_IDLE - W0_I))
 	[ $((b + i)) -gt 0 ] || i=1
 	W=$(printf '"secs":%d.%06d,"busy":%d.%04d' $(((S_T - W0_T) / 1000000)) \
@@ -155,6 +173,20 @@ dev_of() {
 	esac
 }
 
+# knobs DEV: the memif link DEV as _THREADED, _GRO and _COALESCE say.
+knobs() {
+	if [ -n "$THREADED" ]; then
+		echo 1 > "/sys/class/net/$1/threaded" || return 1
+	fi
+	if [ "$GRO" != on ]; then
+		ethtool -K "$1" gro "$GRO" || return 1
+	fi
+	if [ -n "$COALESCE" ]; then
+		# shellcheck disable=SC2086 # arguments
+		ethtool -C "$1" $COALESCE || return 1
+	fi
+}
+
 # path_up PATH NAME TESTPMD_ARG...: testpmd with PATH's vdev, the
 # kernel's device with 10.9.0.2/24 and KMAC, carrier on.
 path_up() {
@@ -177,11 +209,8 @@ path_up() {
 	ip addr add 10.9.0.2/24 dev "$dev" &&
 		ip link set dev "$dev" up || return 1
 	wait_oper_up - "$dev" 1 20 || return 1
-	if [ -n "$THREADED" ] && [ "${path#memif}" != "$path" ]; then
-		echo 1 > "/sys/class/net/$dev/threaded" || return 1
-	fi
-	if [ "$GRO" != on ] && [ "${path#memif}" != "$path" ]; then
-		ethtool -K "$dev" gro "$GRO" || return 1
+	if [ "${path#memif}" != "$path" ]; then
+		knobs "$dev" || return 1
 	fi
 	if [ "${path%-xdp}" != "$path" ]; then
 		ip link set dev "$dev" xdpdrv obj "$XDP_OBJ" sec xdp_drop_all
@@ -214,7 +243,7 @@ d2k() {
 	for ((rep = 1; rep <= REPS; rep++)); do
 		window "$dev"
 		emit d2k "$path" "$size" "$rep" \
-			"$W,\"pkts\":$D_RX,\"delivered\":$D_UDP"
+			"$W,\"pkts\":$D_RX,\"delivered\":$D_UDP,\"udp_errors\":$D_UDPERR"
 	done
 	bg_running d2k || fail d2k "$path" "$size" "testpmd exited"
 	path_down "$path" d2k
@@ -238,6 +267,23 @@ pg() {
 	echo "$2" > "/proc/net/pktgen/$1"
 }
 
+# pktgen_on DEV SIZE: pktgen's thread 0 sends SIZE-byte UDP frames to
+# 10.9.0.1 port 9 at DMAC out of DEV, once started.
+pktgen_on() {
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device $1"
+	pg "$1" "count 0"
+	pg "$1" "clone_skb 0"
+	pg "$1" "pkt_size $2"
+	pg "$1" "delay 0"
+	pg "$1" "dst 10.9.0.1"
+	pg "$1" "dst_mac $DMAC"
+	pg "$1" "udp_src_min 9"
+	pg "$1" "udp_src_max 9"
+	pg "$1" "udp_dst_min 9"
+	pg "$1" "udp_dst_max 9"
+}
+
 # k2d PATH SIZE: pktgen on the kernel's device, testpmd rxonly.
 k2d() {
 	local path=$1 size=$2 dev rep p0 t0 pgpid
@@ -249,18 +295,7 @@ k2d() {
 		path_down "$path" k2d
 		return
 	fi
-	pg kpktgend_0 rem_device_all
-	pg kpktgend_0 "add_device $dev"
-	pg "$dev" "count 0"
-	pg "$dev" "clone_skb 0"
-	pg "$dev" "pkt_size $size"
-	pg "$dev" "delay 0"
-	pg "$dev" "dst 10.9.0.1"
-	pg "$dev" "dst_mac $DMAC"
-	pg "$dev" "udp_src_min 9"
-	pg "$dev" "udp_src_max 9"
-	pg "$dev" "udp_dst_min 9"
-	pg "$dev" "udp_dst_max 9"
+	pktgen_on "$dev" "$size"
 	timeout "$((REPS * (WIN + 15) + 30))" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
 	pgpid=$!
 	sleep 2
@@ -280,6 +315,170 @@ k2d() {
 	pg kpktgend_0 rem_device_all
 	[ "$rep" -gt "$REPS" ] || fail k2d "$path" "$size" "testpmd did not report"
 	path_down "$path" k2d
+}
+
+# VPP (../shared/peers) as the peer: v2k, VPP's packet generator sending
+# out of its interface; k2v, pktgen on the kernel's device.  The paths:
+# memif-client (the kernel a memif client of VPP), memif-server (VPP a
+# zero-copy memif client of the kernel), tap (VPP's tap v2, over
+# vhost-net) and host-if (VPP's host-interface: AF_PACKET on a veth
+# pair).  With one vCPU VPP sleeps in interrupt rx-mode; with two it
+# polls the other vCPU (main-core), as deployed.
+VPP_PATHS=(memif-client memif-server tap host-if)
+VSOCK=/run/bench-k.sock
+
+# vpp_if PATH, vpp_dev PATH: VPP's interface, the kernel's device.
+vpp_if() {
+	case "$1" in
+	memif-client) echo memif0/0 ;;
+	memif-server) echo memif1/0 ;;
+	tap) echo tap0 ;;
+	host-if) echo host-bveth1 ;;
+	esac
+}
+
+vpp_dev() {
+	case "$1" in
+	memif-*) echo bmemif0 ;;
+	tap) echo btap0 ;;
+	host-if) echo bveth0 ;;
+	esac
+}
+
+# vpp_up PATH: VPP and PATH, the kernel's device with 10.9.0.2/24 and
+# KMAC, VPP's with DMAC and no address (what it receives is dropped at
+# ip4-input: its rx counter is the figure).
+vpp_up() {
+	local path=$1 dev vif mode=interrupt
+	dev=$(vpp_dev "$path")
+	vif=$(vpp_if "$path")
+	rm -f "$VSOCK" "$VPP_RUN/memif.sock"
+	if [ "$CPUS" -ge 2 ]; then
+		mode=polling
+		VPP_POLL_SLEEP='' vpp_start "$VPP_BUFFERS" \
+			"cpu { main-core $PMD_CPU }" || return 1
+	else
+		vpp_start "$VPP_BUFFERS" || return 1
+	fi
+	case "$path" in
+	memif-client)
+		vppctl create interface memif id 0 master hw-addr "$DMAC" &&
+			memifctl add "$dev" role client socket "$VPP_RUN/memif.sock" id 0 ;;
+	memif-server)
+		memifctl add "$dev" role server socket "$VSOCK" id 0 &&
+			ip link set dev "$dev" address "$KMAC" up &&
+			vppctl create memif socket id 1 filename "$VSOCK" &&
+			vppctl create interface memif id 0 socket-id 1 slave \
+				hw-addr "$DMAC" $VPP_ZC ;;
+	tap)
+		vppctl create tap id 0 host-if-name "$dev" hw-addr "$DMAC" \
+			host-mac-addr "$KMAC" ;;
+	host-if)
+		ip link add "$dev" address "$KMAC" type veth peer name bveth1 &&
+			ip link set dev bveth1 up &&
+			vppctl create host-interface name bveth1 hw-addr "$DMAC" ;;
+	esac >/dev/null || return 1
+	vppctl set interface state "$vif" up || return 1
+	wait_for "[ -d /sys/class/net/$dev ]" 20 || return 1
+	if [ "$(cat "/sys/class/net/$dev/address")" != "$KMAC" ]; then
+		ip link set dev "$dev" address "$KMAC" || return 1
+	fi
+	ip addr add 10.9.0.2/24 dev "$dev" && ip link set dev "$dev" up ||
+		return 1
+	# A tap has no operstate of its own ("unknown"): its carrier then.
+	if [ "${path#memif}" != "$path" ]; then
+		wait_oper_up - "$dev" 1 20 || return 1
+	else
+		wait_for "[ \"\$(cat /sys/class/net/$dev/carrier)\" = 1 ]" 20 ||
+			return 1
+	fi
+	if [ "${path#memif}" != "$path" ]; then
+		knobs "$dev" || return 1
+	fi
+	# A memif interface has its queues once connected: only then.
+	if ! vppctl set interface rx-mode "$vif" "$mode" ||
+	   ! vppctl show interface rx-placement | grep -q "$vif queue 0 ($mode)"; then
+		log "VPP's $vif is not in $mode rx-mode"
+		return 1
+	fi
+}
+
+vpp_down() {
+	local dev
+	dev=$(vpp_dev "$1")
+	vpp_stop
+	case "$1" in
+	memif-*|host-if) ip link del dev "$dev" 2>/dev/null ;;
+	esac
+	rm -f "$VSOCK" "$VPP_RUN/memif.sock"
+	return 0
+}
+
+# vpp_count VIF WHAT: VPP_N, VIF's counter WHAT ("rx packets") so far;
+# VPP_T, the middle of the time the question took (µs).
+vpp_count() {
+	local t0
+	t0=${EPOCHREALTIME/./}
+	VPP_N=$(vppctl show interface "$1" |
+		awk -v w=" $2 " 'index($0, w) { sub(/\r$/, ""); print $NF; exit }')
+	VPP_T=$(((t0 + ${EPOCHREALTIME/./}) / 2))
+	[ -n "$VPP_N" ] || VPP_N=0
+}
+
+# v2k PATH SIZE: VPP's packet generator out of VPP's interface.
+v2k() {
+	local path=$1 size=$2 dev vif rep
+	dev=$(vpp_dev "$path")
+	vif=$(vpp_if "$path")
+	if ! vpp_up "$path" ||
+	   ! vppctl packet-generator new name s0 limit -1 size "$size-$size" \
+		node "$vif-output" data "{" IP4: "$DMAC" -\> "$KMAC" \
+		UDP: 10.9.0.1 -\> 10.9.0.2 UDP: 9 -\> 9 \
+		incrementing $((size - 42)) "}" ||
+	   ! vppctl packet-generator enable-stream s0; then
+		fail v2k "$path" "$size" "setup failed"
+		tail -n 5 "$(bg_log vpp)" 2>/dev/null | log_file -
+		vpp_down "$path"
+		return
+	fi
+	sleep 2
+	for ((rep = 1; rep <= REPS; rep++)); do
+		window "$dev"
+		emit v2k "$path" "$size" "$rep" \
+			"$W,\"pkts\":$D_RX,\"delivered\":$D_UDP,\"udp_errors\":$D_UDPERR"
+	done
+	bg_running vpp || fail v2k "$path" "$size" "VPP exited"
+	vpp_down "$path"
+}
+
+# k2v PATH SIZE: pktgen on the kernel's device into VPP.
+k2v() {
+	local path=$1 size=$2 dev vif rep p0 t0 pgpid
+	dev=$(vpp_dev "$path")
+	vif=$(vpp_if "$path")
+	if ! vpp_up "$path" || ! modprobe pktgen; then
+		fail k2v "$path" "$size" "setup failed"
+		tail -n 5 "$(bg_log vpp)" 2>/dev/null | log_file -
+		vpp_down "$path"
+		return
+	fi
+	pktgen_on "$dev" "$size"
+	timeout "$((REPS * (WIN + 15) + 30))" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	pgpid=$!
+	sleep 2
+	for ((rep = 1; rep <= REPS; rep++)); do
+		vpp_count "$vif" "rx packets"
+		p0=$VPP_N t0=$VPP_T
+		window "$dev"
+		vpp_count "$vif" "rx packets"
+		emit k2v "$path" "$size" "$rep" \
+			"$W,\"sent\":$D_TX,\"pkts\":$((VPP_N - p0)),\"delivered\":$((VPP_N - p0)),\"pmd_secs\":$(((VPP_T - t0) / 1000000)).$(printf %06d $(((VPP_T - t0) % 1000000)))"
+	done
+	echo stop > /proc/net/pktgen/pgctrl
+	wait "$pgpid" 2>/dev/null
+	pg kpktgend_0 rem_device_all
+	bg_running vpp || fail k2v "$path" "$size" "VPP exited"
+	vpp_down "$path"
 }
 
 # pair_up KIND QUEUES: ns a (10.8.0.1) and b (10.8.0.2) joined by a memif
@@ -307,6 +506,11 @@ pair_up() {
 	if [ "$GRO" != on ] && [ "$kind" = memif ]; then
 		ip netns exec a ethtool -K ka gro "$GRO" &&
 			ip netns exec b ethtool -K kb gro "$GRO" || return 1
+	fi
+	if [ -n "$COALESCE" ] && [ "$kind" = memif ]; then
+		# shellcheck disable=SC2086 # arguments
+		ip netns exec a ethtool -C ka $COALESCE &&
+			ip netns exec b ethtool -C kb $COALESCE || return 1
 	fi
 	ip -n a addr add 10.8.0.1/24 dev ka &&
 		ip -n b addr add 10.8.0.2/24 dev kb &&
@@ -440,7 +644,9 @@ modprobe tun
 modprobe vhost_net
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 sysctl -qw net.core.busy_read="$BUSY_POLL" net.core.busy_poll="$BUSY_POLL"
-bg_start sink 7200 "$SINK" 9
+SINK_COUNT=$TEST_TMPDIR/sink.count
+bg_start sink 7200 "$SINK" 9 ${UDP_GRO:+"$SINK_COUNT"}
+[ -z "$UDP_GRO" ] || wait_for "[ -s $SINK_COUNT ]" 20
 XDP_OBJ=$TEST_TMPDIR/xdp.o
 clang -O2 -target bpf -I"/usr/include/$(gcc -dumpmachine)" -c \
 	"$REPO_ROOT/selftests/drivers/net/memif/xdp_memif.c" -o "$XDP_OBJ" ||
@@ -469,7 +675,7 @@ if any_pmd; then
 	timeout 900 dpdk-testpmd --no-huge --no-pci -m 64 --file-prefix=warm \
 		"--lcores=0@$PMD_CPU" -- --help > /dev/null 2>&1
 fi
-log "mode $MODE, $CPUS vCPUs, $REPS windows of $WIN s${THREADED:+, threaded NAPI}, GRO $GRO, offloads $OFFLOADS, busy poll $BUSY_POLL us"
+log "mode $MODE, $CPUS vCPUs, $REPS windows of $WIN s${THREADED:+, threaded NAPI}, GRO $GRO, offloads $OFFLOADS, busy poll $BUSY_POLL us${COALESCE:+, ethtool -C $COALESCE}${UDP_GRO:+, sink with UDP GRO}"
 
 for size in 64 1500; do
 	for path in "${PMD_PATHS[@]}"; do
@@ -480,6 +686,31 @@ for size in 64 1500; do
 		wanted d2k "$path" "$size" && d2k "$path" "$size"
 	done
 done
+any_vpp=
+for size in 64 1500; do
+	for path in "${VPP_PATHS[@]}"; do
+		wanted v2k "$path" "$size" || wanted k2v "$path" "$size" &&
+			any_vpp=1
+	done
+done
+if [ -n "$any_vpp" ] && ! [ -x "$VPP_BIN/vpp" ]; then
+	fail v2k vpp 0 "no VPP build in $PEERS (see its README): no VPP figures"
+elif [ -n "$any_vpp" ]; then
+	# VPP's default memif client: zero-copy over hugepage buffers.
+	VPP_ZC=
+	VPP_BUFFERS="buffers { buffers-per-numa 16384 page-size default-hugepage default data-size 2048 }"
+	if ! hugepages_setup 160; then
+		log "no hugepages: VPP's memif client copies"
+		VPP_ZC=no-zero-copy
+		VPP_BUFFERS=
+	fi
+	for size in 64 1500; do
+		for path in "${VPP_PATHS[@]}"; do
+			wanted v2k "$path" "$size" && v2k "$path" "$size"
+			wanted k2v "$path" "$size" && k2v "$path" "$size"
+		done
+	done
+fi
 for kind in memif veth; do
 	wanted k2k "$kind" . && k2k "$kind"
 done

@@ -10,6 +10,11 @@ every figure as median, min and max of its windows, the ratios the
 project aims at, and under -icount the guest instructions per packet (one
 instruction is one nanosecond of guest time there: instructions = busy
 CPU time in ns).
+
+A packet figure is what reached the application: the UDP socket (d2k,
+v2k), testpmd (k2d), VPP (k2v), iperf3 (k2k); beside it what the device
+received (d2k, v2k) or the kernel sent (k2d, k2v, k2k), and the
+instructions per packet delivered.
 """
 
 import argparse
@@ -17,8 +22,12 @@ import json
 import statistics
 import sys
 
-PATHS = ["memif-server", "memif-client", "tap", "vhost-net",
+PATHS = ["memif-server", "memif-client", "tap", "vhost-net", "host-if",
          "memif-server-xdp", "memif-client-xdp"]
+
+# The groups: the peer, and the direction.
+GROUPS = {"d2k": "DPDK -> kernel", "k2d": "kernel -> DPDK",
+          "v2k": "VPP -> kernel", "k2v": "kernel -> VPP"}
 
 
 def load(files):
@@ -52,10 +61,22 @@ def per_window(r):
         kib = r["bps"] / 8 * r["secs"] / 1024
         return r["bps"], busy_ns / kib if kib else None
     if "pkts" in r:
-        # testpmd's and iperf3's counts come with their own interval
+        # testpmd's, VPP's and iperf3's counts come with their own interval
         secs = r.get("pmd_secs") or r.get("iperf_secs") or r["secs"]
-        return r["pkts"] / secs, busy_ns / r["pkts"] if r["pkts"] else None
+        d = r.get("delivered", r["pkts"])
+        return d / secs, busy_ns / d if d else None
     return None, None
+
+
+def beside(r):
+    """What the device received, where the figure is what was delivered,
+    or what the kernel sent: per second."""
+    secs = r.get("pmd_secs") or r.get("iperf_secs") or r["secs"]
+    if "delivered" in r:
+        return r["pkts"] / secs
+    if "sent" in r:
+        return r["sent"] / (r.get("iperf_secs") or r["secs"])
+    return None
 
 
 def aggregate(recs):
@@ -68,10 +89,9 @@ def aggregate(recs):
         f["values"].append(v)
         if cost is not None:
             f["costs"].append(cost)
-        if "delivered" in r:
-            f["extra"].append(r["delivered"] / r["secs"])
-        if "sent" in r:
-            f["extra"].append(r["sent"] / (r.get("iperf_secs") or r["secs"]))
+        b = beside(r)
+        if b is not None:
+            f["extra"].append(b)
     out = {}
     for k, f in figs.items():
         vals = f["values"]
@@ -100,7 +120,7 @@ def table(figs, mode):
     lines.append("== %s ==" % mode)
     lines.append("%-7s %-16s %-6s %14s %14s %14s %14s %10s" % (
         "group", "path", "size", "median", "min", "max",
-        "deliv./sent", "instr/unit"))
+        "recv./sent", "instr/unit"))
     for k in rows:
         f = figs[k]
         unit = "bps" if k[3] in ("tcp1", "tcp4") or k[1] == "queues" else "pps"
@@ -120,15 +140,17 @@ def med(figs, mode, group, path, test):
 def targets(figs, mode):
     """(what, ratio, aim) of each target the issue sets."""
     out = []
-    for group in ("d2k", "k2d"):
-        for size, aim in (("64", 1.5), ("1500", 1.0)):
-            others = [med(figs, mode, group, p, size) for p in ("tap", "vhost-net")]
-            others = [o for o in others if o]
-            for p in ("memif-server", "memif-client"):
-                m = med(figs, mode, group, p, size)
-                if m is not None and others:
-                    out.append(("%s %s B: %s / best of tap, vhost-net" % (group, size, p),
-                                m / max(others), aim))
+    for groups, rivals, aims in ((("d2k", "k2d"), ("tap", "vhost-net"), (1.5, 1.0)),
+                                 (("v2k", "k2v"), ("tap", "host-if"), (2.0, 1.3))):
+        for group in groups:
+            for size, aim in zip(("64", "1500"), aims):
+                others = [med(figs, mode, group, p, size) for p in rivals]
+                others = [o for o in others if o]
+                for p in ("memif-server", "memif-client"):
+                    m = med(figs, mode, group, p, size)
+                    if m is not None and others:
+                        out.append(("%s %s B: %s / best of %s" % (
+                            group, size, p, ", ".join(rivals)), m / max(others), aim))
     # XDP_DROP: how far the rx path is from its own bound.
     for size in ("64", "1500"):
         for p in ("memif-server", "memif-client"):
@@ -153,21 +175,28 @@ def plot(figs, modes, png):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    panels = [(m, g) for m in modes for g in ("d2k", "k2d")]
-    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.2),
+    groups = [g for g in GROUPS if any(k[1] == g for k in figs)]
+    panels = [(m, g) for m in modes for g in groups]
+    cols = min(4, len(panels))
+    rows = (len(panels) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 4.2 * rows),
                              squeeze=False)
     colors = {"memif-server": "#1f77b4", "memif-client": "#6baed6",
-              "tap": "#ff7f0e", "vhost-net": "#2ca02c",
+              "tap": "#ff7f0e", "vhost-net": "#2ca02c", "host-if": "#d62728",
               "memif-server-xdp": "#9467bd", "memif-client-xdp": "#c5b0d5"}
-    for ax, (mode, group) in zip(axes[0], panels):
-        width = 0.13
-        for i, p in enumerate(PATHS):
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    for ax, (mode, group) in zip(axes.flat, panels):
+        paths = [p for p in PATHS
+                 if any((mode, group, p, z) in figs for z in ("64", "1500"))]
+        width = 0.8 / max(len(paths), 1)
+        for i, p in enumerate(paths):
             xs, ys, lo, hi = [], [], [], []
             for j, size in enumerate(("64", "1500")):
                 f = figs.get((mode, group, p, size))
                 if not f:
                     continue
-                xs.append(j + (i - (len(PATHS) - 1) / 2) * width)
+                xs.append(j + (i - (len(paths) - 1) / 2) * width)
                 ys.append(f["median"] / 1e3)
                 lo.append((f["median"] - f["min"]) / 1e3)
                 hi.append((f["max"] - f["median"]) / 1e3)
@@ -177,9 +206,8 @@ def plot(figs, modes, png):
                        label=label, color=colors[p])
         ax.set_xticks([0, 1])
         ax.set_xticklabels(["64 B", "1500 B"])
-        ax.set_ylabel("kpps (median, min-max)")
-        title = "DPDK -> kernel" if group == "d2k" else "kernel -> DPDK"
-        ax.set_title("%s (%s)" % (title, mode))
+        ax.set_ylabel("kpps delivered (median, min-max)")
+        ax.set_title("%s (%s)" % (GROUPS[group], mode))
         ax.legend(fontsize="small")
     fig.tight_layout()
     fig.savefig(png, dpi=90)

@@ -34,20 +34,26 @@ vppctl() {
 	"$VPP_BIN/vppctl" -s "$VPP_RUN/cli.sock" "$@"
 }
 
-# vpp_start [BUFFERS]: start VPP (plugins memif, ping), its log in
-# $(bg_log vpp), stopped at exit, and wait until its CLI answers.  BUFFERS
-# replaces the default buffers section: "buffers { ... }" with hugepages.
+# vpp_start [BUFFERS [MORE]]: start VPP (plugins memif, ping, tap and
+# af_packet), its log in $(bg_log vpp), stopped at exit, and wait until
+# its CLI answers.  BUFFERS replaces the default buffers section:
+# "buffers { ... }" with hugepages; MORE is more of the configuration
+# ("cpu { main-core 1 }").  VPP_POLL_SLEEP: the main loop's sleep between
+# polls, in microseconds (100; empty: none, VPP polls a core of its own).
 vpp_start() {
 	local conf=$TEST_TMPDIR/vpp.conf
 	local buffers=${1:-"buffers { buffers-per-numa 16384 page-size default default data-size 2048 }"}
+	local sleep=${VPP_POLL_SLEEP-100}
 	mkdir -p "$VPP_RUN"
 	cat > "$conf" <<EOF
-unix { nodaemon cli-listen $VPP_RUN/cli.sock runtime-dir $VPP_RUN poll-sleep-usec 100 log $TEST_TMPDIR/vpp-unix.log }
+unix { nodaemon cli-listen $VPP_RUN/cli.sock runtime-dir $VPP_RUN ${sleep:+poll-sleep-usec $sleep} log $TEST_TMPDIR/vpp-unix.log }
 socksvr { socket-name $VPP_RUN/api.sock }
 statseg { socket-name $VPP_RUN/stats.sock page-size default size 32M }
 memory { main-heap-size 256M main-heap-page-size default }
 $buffers
-plugins { plugin default { disable } plugin memif_plugin.so { enable } plugin ping_plugin.so { enable } }
+${2:-}
+plugins { plugin default { disable } plugin memif_plugin.so { enable } plugin ping_plugin.so { enable }
+	plugin tap_plugin.so { enable } plugin af_packet_plugin.so { enable } }
 EOF
 	bg_start vpp "$(scaled 600)" "$VPP_BIN/vpp" -c "$conf"
 	defer vpp_stop
