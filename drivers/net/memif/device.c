@@ -371,7 +371,10 @@ static int memif_set_ringparam(struct net_device *dev,
 	return memif_link_reconfigure(dev, &cfg, NULL, extack);
 }
 
-/* Kick coalescing: see memif_tx_flush().  Applies at once. */
+/* Kick coalescing: see memif_tx_flush().  Applies from the next batch; a
+ * window already open keeps its length.  tx-frames counts only while
+ * tx-usecs is set, and a ring smaller than it kicks when it fills.
+ */
 static int memif_get_coalesce(struct net_device *dev,
 			      struct ethtool_coalesce *ec,
 			      struct kernel_ethtool_coalesce *kec,
@@ -391,12 +394,16 @@ static int memif_set_coalesce(struct net_device *dev,
 {
 	struct memif_dev *m = netdev_priv(dev);
 
+	static_assert(MEMIF_TX_FRAMES_MAX == 1U << MEMIF_LOG2_RING_SIZE_MAX);
+
 	if (ec->tx_coalesce_usecs > MEMIF_TX_USECS_MAX) {
-		NL_SET_ERR_MSG(extack, "tx-usecs is at most 10000");
+		NL_SET_ERR_MSG(extack, "tx-usecs is at most "
+			       __stringify(MEMIF_TX_USECS_MAX));
 		return -EINVAL;
 	}
-	if (ec->tx_max_coalesced_frames > 1U << MEMIF_LOG2_RING_SIZE_MAX) {
-		NL_SET_ERR_MSG(extack, "tx-frames is at most 16384");
+	if (ec->tx_max_coalesced_frames > MEMIF_TX_FRAMES_MAX) {
+		NL_SET_ERR_MSG(extack, "tx-frames is at most "
+			       __stringify(MEMIF_TX_FRAMES_MAX));
 		return -EINVAL;
 	}
 	WRITE_ONCE(m->tx_usecs, ec->tx_coalesce_usecs);

@@ -42,6 +42,7 @@ struct socket;
 #define MEMIF_RETRY_MAX		(16 * HZ)
 /* Kick coalescing (ethtool -C): see memif_tx_flush(). */
 #define MEMIF_TX_USECS_MAX	10000
+#define MEMIF_TX_FRAMES_MAX	16384	/* the largest ring */
 #define MEMIF_TX_USECS_DEFAULT	0
 #define MEMIF_TX_FRAMES_DEFAULT	0
 
@@ -227,7 +228,8 @@ struct memif_dev;
  * @kick_timer: tx: the end of a kick coalescing window (see
  *	memif_tx_flush()), under the netdev queue's lock
  * @unkicked: tx: frames published since the last kick, under that lock
- * @kick_armed: tx: a coalescing window is open, under that lock
+ *	(or with the data path stopped)
+ * @kick_armed: tx: a coalescing window is open, as @unkicked
  * @bsize: tx: bytes per buffer of the ring (a client's own; a server's
  *	guess at the client's, see memif_tx_start())
  * @pfrag: rx: pages for the parts of large frames beyond the skb head

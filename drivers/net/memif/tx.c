@@ -156,8 +156,10 @@ void memif_tx_kick(struct memif_queue *q)
  *
  * A kick is moved, never skipped: the ring has no event index telling
  * us the peer is still awake, and one that goes back to sleep just
- * after we looked would never see the frames.  No frame waits longer
- * than tx-usecs for its kick.
+ * after we looked would never see the frames.  A frame waits about
+ * tx-usecs for its kick at most: the timer is a soft one, later under a
+ * flood of soft interrupts, and a window already open keeps the length
+ * it was opened with.  Frames XDP sends kick at once (xdp.c).
  */
 static void memif_tx_flush(struct memif_queue *q, bool now)
 {
