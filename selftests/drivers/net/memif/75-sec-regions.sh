@@ -120,7 +120,9 @@ charged_to_owner() {
 		;;
 	taken)
 		in_bad_log connected || { echo "memif_evil: $(bad_log)"; rc=1; }
-		[ $((own1 - own0)) -ge $((mb << 10)) ] ||
+		# Less a sixteenth: the rest of the cgroup may shrink
+		# meanwhile (6.12 once gave 16348 kB for 16 MiB).
+		[ $((own1 - own0)) -ge $(((mb << 10) - (mb << 6))) ] ||
 			{ echo "the creator was not charged"; rc=1; }
 		[ "$peer1" -lt $((mb << 10)) ] ||
 			{ echo "the client was charged"; rc=1; }
