@@ -28,7 +28,9 @@
 #
 # Paths: memif-server (the kernel is the memif server, testpmd the
 # client), memif-client (the reverse), tap (testpmd's net_tap), vhost-net
-# (testpmd's virtio_user on /dev/vhost-net), memif and veth (k2k);
+# (testpmd's virtio_user on /dev/vhost-net), af_packet and af_xdp
+# (testpmd's net_af_packet and net_af_xdp on a veth pair), memif and veth
+# (k2k);
 # memif-server-xdp and memif-client-xdp (d2k only): the same with an XDP
 # program that drops every frame, the bound of memif's rx path.  With VPP
 # (v2k, k2v; skipped without ../shared/peers): memif-client (the kernel
@@ -160,17 +162,33 @@ vdev_of() {
 		echo "net_tap0,iface=btap0,mac=$DMAC" ;;
 	vhost-net)
 		echo "virtio_user0,path=/dev/vhost-net,queue_size=1024,iface=bvhost0,mac=$DMAC" ;;
+	af_packet)
+		echo "net_af_packet0,iface=bveth1" ;;
+	af_xdp)
+		echo "net_af_xdp0,iface=bveth1,start_queue=0,queue_count=1" ;;
 	esac
 }
 
-# dev_of PATH: the kernel's device on PATH (path_up creates the memif
-# links; testpmd creates the tap devices).
+# dev_of PATH: the kernel's device on PATH (path_up and vpp_up create
+# the memif links and veth pairs; testpmd and VPP the tap devices).
 dev_of() {
 	case "$1" in
 	memif-*) echo bmemif0 ;;
 	tap) echo btap0 ;;
 	vhost-net) echo bvhost0 ;;
+	af_*|host-if) echo bveth0 ;;
 	esac
+}
+
+# dev_ready PATH DEV: DEV, up, can carry frames: a memif link is
+# connected (operstate UP); a tap has no operstate of its own
+# ("unknown"): its carrier, as a veth's.
+dev_ready() {
+	if [ "${1#memif}" != "$1" ]; then
+		wait_oper_up - "$2" 1 20
+	else
+		wait_for "[ \"\$(cat /sys/class/net/$2/carrier)\" = 1 ]" 20
+	fi
 }
 
 # knobs DEV: the memif link DEV as _THREADED, _GRO and _COALESCE say.
@@ -198,6 +216,11 @@ path_up() {
 		memifctl add "$dev" role server socket "$SOCK" id 0 || return 1
 		ip link set dev "$dev" address "$KMAC" up || return 1
 	fi
+	if [ "${path#af_}" != "$path" ]; then
+		# testpmd's AF_PACKET or AF_XDP port on the other end.
+		ip link add "$dev" address "$KMAC" type veth peer name bveth1 \
+			address "$DMAC" && ip link set dev bveth1 up || return 1
+	fi
 	pmd_start "$name" "$(vdev_of "$path")" "$@" || return 1
 	if [ "${path%-xdp}" = memif-client ]; then
 		memifctl add "$dev" role client socket "$SOCK" id 0 || return 1
@@ -208,7 +231,7 @@ path_up() {
 	fi
 	ip addr add 10.9.0.2/24 dev "$dev" &&
 		ip link set dev "$dev" up || return 1
-	wait_oper_up - "$dev" 1 20 || return 1
+	dev_ready "$path" "$dev" || return 1
 	if [ "${path#memif}" != "$path" ]; then
 		knobs "$dev" || return 1
 	fi
@@ -222,7 +245,7 @@ path_down() {
 	dev=$(dev_of "$path")
 	testpmd_stop "$name" 10 >/dev/null
 	case "$path" in
-	memif-*) ip link del dev "$dev" 2>/dev/null ;;
+	memif-*|af_*) ip link del dev "$dev" 2>/dev/null ;;
 	esac
 	rm -f "$SOCK"
 	return 0
@@ -327,7 +350,7 @@ k2d() {
 VPP_PATHS=(memif-client memif-server tap host-if)
 VSOCK=/run/bench-k.sock
 
-# vpp_if PATH, vpp_dev PATH: VPP's interface, the kernel's device.
+# vpp_if PATH: VPP's interface on PATH (dev_of: the kernel's).
 vpp_if() {
 	case "$1" in
 	memif-client) echo memif0/0 ;;
@@ -337,20 +360,12 @@ vpp_if() {
 	esac
 }
 
-vpp_dev() {
-	case "$1" in
-	memif-*) echo bmemif0 ;;
-	tap) echo btap0 ;;
-	host-if) echo bveth0 ;;
-	esac
-}
-
 # vpp_up PATH: VPP and PATH, the kernel's device with 10.9.0.2/24 and
 # KMAC, VPP's with DMAC and no address (what it receives is dropped at
 # ip4-input: its rx counter is the figure).
 vpp_up() {
 	local path=$1 dev vif mode=interrupt
-	dev=$(vpp_dev "$path")
+	dev=$(dev_of "$path")
 	vif=$(vpp_if "$path")
 	rm -f "$VSOCK" "$VPP_RUN/memif.sock"
 	if [ "$CPUS" -ge 2 ]; then
@@ -383,15 +398,8 @@ vpp_up() {
 	if [ "$(cat "/sys/class/net/$dev/address")" != "$KMAC" ]; then
 		ip link set dev "$dev" address "$KMAC" || return 1
 	fi
-	ip addr add 10.9.0.2/24 dev "$dev" && ip link set dev "$dev" up ||
-		return 1
-	# A tap has no operstate of its own ("unknown"): its carrier then.
-	if [ "${path#memif}" != "$path" ]; then
-		wait_oper_up - "$dev" 1 20 || return 1
-	else
-		wait_for "[ \"\$(cat /sys/class/net/$dev/carrier)\" = 1 ]" 20 ||
-			return 1
-	fi
+	ip addr add 10.9.0.2/24 dev "$dev" && ip link set dev "$dev" up &&
+		dev_ready "$path" "$dev" || return 1
 	if [ "${path#memif}" != "$path" ]; then
 		knobs "$dev" || return 1
 	fi
@@ -405,7 +413,7 @@ vpp_up() {
 
 vpp_down() {
 	local dev
-	dev=$(vpp_dev "$1")
+	dev=$(dev_of "$1")
 	vpp_stop
 	case "$1" in
 	memif-*|host-if) ip link del dev "$dev" 2>/dev/null ;;
@@ -428,7 +436,7 @@ vpp_count() {
 # v2k PATH SIZE: VPP's packet generator out of VPP's interface.
 v2k() {
 	local path=$1 size=$2 dev vif rep
-	dev=$(vpp_dev "$path")
+	dev=$(dev_of "$path")
 	vif=$(vpp_if "$path")
 	if ! vpp_up "$path" ||
 	   ! vppctl packet-generator new name s0 limit -1 size "$size-$size" \
@@ -454,7 +462,7 @@ v2k() {
 # k2v PATH SIZE: pktgen on the kernel's device into VPP.
 k2v() {
 	local path=$1 size=$2 dev vif rep p0 t0 pgpid
-	dev=$(vpp_dev "$path")
+	dev=$(dev_of "$path")
 	vif=$(vpp_if "$path")
 	if ! vpp_up "$path" || ! modprobe pktgen; then
 		fail k2v "$path" "$size" "setup failed"
@@ -653,7 +661,7 @@ clang -O2 -target bpf -I"/usr/include/$(gcc -dumpmachine)" -c \
 	log "clang failed: no XDP figures"
 
 # The paths testpmd runs on: in both directions, and d2k only.
-PMD_PATHS=(memif-server memif-client tap vhost-net)
+PMD_PATHS=(memif-server memif-client tap vhost-net af_packet af_xdp)
 XDP_PATHS=(memif-server-xdp memif-client-xdp)
 
 # any_pmd: whether a wanted figure runs testpmd.

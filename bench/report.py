@@ -22,7 +22,8 @@ import json
 import statistics
 import sys
 
-PATHS = ["memif-server", "memif-client", "tap", "vhost-net", "host-if",
+PATHS = ["memif-server", "memif-client", "tap", "vhost-net", "af_packet",
+         "af_xdp", "host-if",
          "memif-server-xdp", "memif-client-xdp"]
 
 # The groups: the peer, and the direction.
@@ -140,7 +141,8 @@ def med(figs, mode, group, path, test):
 def targets(figs, mode):
     """(what, ratio, aim) of each target the issue sets."""
     out = []
-    for groups, rivals, aims in ((("d2k", "k2d"), ("tap", "vhost-net"), (1.5, 1.0)),
+    for groups, rivals, aims in ((("d2k", "k2d"), ("tap", "vhost-net", "af_packet", "af_xdp"),
+                                  (1.5, 1.0)),
                                  (("v2k", "k2v"), ("tap", "host-if"), (2.0, 1.3))):
         for group in groups:
             for size, aim in zip(("64", "1500"), aims):
@@ -183,6 +185,7 @@ def plot(figs, modes, png):
                              squeeze=False)
     colors = {"memif-server": "#1f77b4", "memif-client": "#6baed6",
               "tap": "#ff7f0e", "vhost-net": "#2ca02c", "host-if": "#d62728",
+              "af_packet": "#8c564b", "af_xdp": "#e377c2",
               "memif-server-xdp": "#9467bd", "memif-client-xdp": "#c5b0d5"}
     for ax in axes.flat[len(panels):]:
         ax.set_visible(False)
