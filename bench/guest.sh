@@ -251,9 +251,21 @@ path_down() {
 	return 0
 }
 
+# rx_windows GROUP PATH SIZE DEV: after 2 s, REPS windows of what DEV
+# received and what reached the UDP socket.
+rx_windows() {
+	local rep
+	sleep 2
+	for ((rep = 1; rep <= REPS; rep++)); do
+		window "$4"
+		emit "$1" "$2" "$3" "$rep" \
+			"$W,\"pkts\":$D_RX,\"delivered\":$D_UDP,\"udp_errors\":$D_UDPERR"
+	done
+}
+
 # d2k PATH SIZE: testpmd txonly into the kernel.
 d2k() {
-	local path=$1 size=$2 dev rep
+	local path=$1 size=$2 dev
 	dev=$(dev_of "$path")
 	if ! path_up "$path" d2k --forward-mode=txonly "--txpkts=$size" \
 		"--eth-peer=0,$KMAC" --tx-ip=10.9.0.1,10.9.0.2 --tx-udp=9,9; then
@@ -262,12 +274,7 @@ d2k() {
 		path_down "$path" d2k
 		return
 	fi
-	sleep 2
-	for ((rep = 1; rep <= REPS; rep++)); do
-		window "$dev"
-		emit d2k "$path" "$size" "$rep" \
-			"$W,\"pkts\":$D_RX,\"delivered\":$D_UDP,\"udp_errors\":$D_UDPERR"
-	done
+	rx_windows d2k "$path" "$size" "$dev"
 	bg_running d2k || fail d2k "$path" "$size" "testpmd exited"
 	path_down "$path" d2k
 }
@@ -291,7 +298,8 @@ pg() {
 }
 
 # pktgen_on DEV SIZE: pktgen's thread 0 sends SIZE-byte UDP frames to
-# 10.9.0.1 port 9 at DMAC out of DEV, once started.
+# 10.9.0.1 port 9 at DMAC out of DEV, for 2 s before it returns, until
+# pktgen_off.
 pktgen_on() {
 	pg kpktgend_0 rem_device_all
 	pg kpktgend_0 "add_device $1"
@@ -305,11 +313,20 @@ pktgen_on() {
 	pg "$1" "udp_src_max 9"
 	pg "$1" "udp_dst_min 9"
 	pg "$1" "udp_dst_max 9"
+	timeout "$((REPS * (WIN + 15) + 30))" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	PG_PID=$!
+	sleep 2
+}
+
+pktgen_off() {
+	echo stop > /proc/net/pktgen/pgctrl
+	wait "$PG_PID" 2>/dev/null
+	pg kpktgend_0 rem_device_all
 }
 
 # k2d PATH SIZE: pktgen on the kernel's device, testpmd rxonly.
 k2d() {
-	local path=$1 size=$2 dev rep p0 t0 pgpid
+	local path=$1 size=$2 dev rep p0 t0
 	dev=$(dev_of "$path")
 	if ! path_up "$path" k2d -i --forward-mode=rxonly --auto-start ||
 	   ! modprobe pktgen; then
@@ -319,9 +336,6 @@ k2d() {
 		return
 	fi
 	pktgen_on "$dev" "$size"
-	timeout "$((REPS * (WIN + 15) + 30))" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
-	pgpid=$!
-	sleep 2
 	for ((rep = 1; rep <= REPS; rep++)); do
 		# testpmd's count brackets the kernel's window: its
 		# answers take a while on a busy vCPU, so its packets are
@@ -333,9 +347,7 @@ k2d() {
 		emit k2d "$path" "$size" "$rep" \
 			"$W,\"sent\":$D_TX,\"pkts\":$((PMD_RX - p0)),\"pmd_secs\":$(((PMD_T - t0) / 1000000)).$(printf %06d $(((PMD_T - t0) % 1000000)))"
 	done
-	echo stop > /proc/net/pktgen/pgctrl
-	wait "$pgpid" 2>/dev/null
-	pg kpktgend_0 rem_device_all
+	pktgen_off
 	[ "$rep" -gt "$REPS" ] || fail k2d "$path" "$size" "testpmd did not report"
 	path_down "$path" k2d
 }
@@ -435,7 +447,7 @@ vpp_count() {
 
 # v2k PATH SIZE: VPP's packet generator out of VPP's interface.
 v2k() {
-	local path=$1 size=$2 dev vif rep
+	local path=$1 size=$2 dev vif
 	dev=$(dev_of "$path")
 	vif=$(vpp_if "$path")
 	if ! vpp_up "$path" ||
@@ -449,19 +461,14 @@ v2k() {
 		vpp_down "$path"
 		return
 	fi
-	sleep 2
-	for ((rep = 1; rep <= REPS; rep++)); do
-		window "$dev"
-		emit v2k "$path" "$size" "$rep" \
-			"$W,\"pkts\":$D_RX,\"delivered\":$D_UDP,\"udp_errors\":$D_UDPERR"
-	done
+	rx_windows v2k "$path" "$size" "$dev"
 	bg_running vpp || fail v2k "$path" "$size" "VPP exited"
 	vpp_down "$path"
 }
 
 # k2v PATH SIZE: pktgen on the kernel's device into VPP.
 k2v() {
-	local path=$1 size=$2 dev vif rep p0 t0 pgpid
+	local path=$1 size=$2 dev vif rep p0 t0
 	dev=$(dev_of "$path")
 	vif=$(vpp_if "$path")
 	if ! vpp_up "$path" || ! modprobe pktgen; then
@@ -471,9 +478,6 @@ k2v() {
 		return
 	fi
 	pktgen_on "$dev" "$size"
-	timeout "$((REPS * (WIN + 15) + 30))" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
-	pgpid=$!
-	sleep 2
 	for ((rep = 1; rep <= REPS; rep++)); do
 		vpp_count "$vif" "rx packets"
 		p0=$VPP_N t0=$VPP_T
@@ -482,9 +486,7 @@ k2v() {
 		emit k2v "$path" "$size" "$rep" \
 			"$W,\"sent\":$D_TX,\"pkts\":$((VPP_N - p0)),\"delivered\":$((VPP_N - p0)),\"pmd_secs\":$(((VPP_T - t0) / 1000000)).$(printf %06d $(((VPP_T - t0) % 1000000)))"
 	done
-	echo stop > /proc/net/pktgen/pgctrl
-	wait "$pgpid" 2>/dev/null
-	pg kpktgend_0 rem_device_all
+	pktgen_off
 	bg_running vpp || fail k2v "$path" "$size" "VPP exited"
 	vpp_down "$path"
 }
