@@ -191,6 +191,20 @@ dev_ready() {
 	fi
 }
 
+# kernel_end PATH DEV: once DEV exists, it gets KMAC and 10.9.0.2/24,
+# goes up and is ready (dev_ready); a memif link gets the knobs.
+kernel_end() {
+	wait_for "[ -d /sys/class/net/$2 ]" 20 || return 1
+	if [ "$(cat "/sys/class/net/$2/address")" != "$KMAC" ]; then
+		ip link set dev "$2" address "$KMAC" || return 1
+	fi
+	ip addr add 10.9.0.2/24 dev "$2" && ip link set dev "$2" up &&
+		dev_ready "$1" "$2" || return 1
+	if [ "${1#memif}" != "$1" ]; then
+		knobs "$2" || return 1
+	fi
+}
+
 # knobs DEV: the memif link DEV as _THREADED, _GRO and _COALESCE say.
 knobs() {
 	if [ -n "$THREADED" ]; then
@@ -225,16 +239,7 @@ path_up() {
 	if [ "${path%-xdp}" = memif-client ]; then
 		memifctl add "$dev" role client socket "$SOCK" id 0 || return 1
 	fi
-	wait_for "[ -d /sys/class/net/$dev ]" 20 || return 1
-	if [ "$(cat "/sys/class/net/$dev/address")" != "$KMAC" ]; then
-		ip link set dev "$dev" address "$KMAC" || return 1
-	fi
-	ip addr add 10.9.0.2/24 dev "$dev" &&
-		ip link set dev "$dev" up || return 1
-	dev_ready "$path" "$dev" || return 1
-	if [ "${path#memif}" != "$path" ]; then
-		knobs "$dev" || return 1
-	fi
+	kernel_end "$path" "$dev" || return 1
 	if [ "${path%-xdp}" != "$path" ]; then
 		ip link set dev "$dev" xdpdrv obj "$XDP_OBJ" sec xdp_drop_all
 	fi
@@ -406,15 +411,7 @@ vpp_up() {
 			vppctl create host-interface name bveth1 hw-addr "$DMAC" ;;
 	esac >/dev/null || return 1
 	vppctl set interface state "$vif" up || return 1
-	wait_for "[ -d /sys/class/net/$dev ]" 20 || return 1
-	if [ "$(cat "/sys/class/net/$dev/address")" != "$KMAC" ]; then
-		ip link set dev "$dev" address "$KMAC" || return 1
-	fi
-	ip addr add 10.9.0.2/24 dev "$dev" && ip link set dev "$dev" up &&
-		dev_ready "$path" "$dev" || return 1
-	if [ "${path#memif}" != "$path" ]; then
-		knobs "$dev" || return 1
-	fi
+	kernel_end "$path" "$dev" || return 1
 	# A memif interface has its queues once connected: only then.
 	if ! vppctl set interface rx-mode "$vif" "$mode" ||
 	   ! vppctl show interface rx-placement | grep -q "$vif queue 0 ($mode)"; then
