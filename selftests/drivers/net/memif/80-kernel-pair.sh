@@ -8,7 +8,8 @@
 # partial checksums cross whole) both ways, and none when either end
 # turns them off; MTU 9000 over chained 2048-byte buffers; two queues
 # each way.  The socket file exists while the server is up and is gone
-# after.
+# after.  A small frame costs a receiving socket no more than its slab
+# head (not napi_alloc_skb()'s 1 kB fragment of 6.1).
 #
 #   ns a: m0 (server, id 7) ==[/run/k.sock]== s0 (client, id 7) :ns b
 
@@ -59,7 +60,56 @@ avg_rx_frame() {
 		jq '.[0].stats64.rx | if .packets > 0 then (.bytes / .packets | floor) else 0 end'
 }
 
-ktap_plan 35
+# rx_cost: bytes of a UDP socket's receive buffer (its sk_rmem_alloc, as
+# /proc/net/udp shows it) that each of 32 64-byte frames from b costs in
+# a: the truesize of the skb m0 built.  Prints 0 unless all 32 were
+# queued when it was read, and the queue was empty once they were read.
+# A socket that reads less often than frames come drops once its buffer
+# (212992 B by default) is full: the less each costs, the more of a
+# burst it holds.
+rx_cost() {
+	ns_exec a python3 - "$(scaled 10)" <<'PY'
+import socket, subprocess, sys, time
+N, PORT = 32, 9977
+def rx_queue():
+    with open("/proc/net/udp") as f:
+        for line in f:
+            col = line.split()
+            if col[1].endswith(":%04X" % PORT):
+                return int(col[4].split(":")[1], 16)
+    return -1
+def count():
+    global n
+    try:
+        while True:
+            rx.recv(64)
+            n += 1
+    except BlockingIOError:
+        pass
+rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+rx.bind(("10.9.0.1", PORT))
+rx.setblocking(False)
+subprocess.run(["ip", "netns", "exec", "b", "python3", "-c",
+                "import socket\n"
+                "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                "for i in range(%d): s.sendto(bytes(18), ('10.9.0.1', %d))"
+                % (N, PORT)], check=True)
+# the same figure twice, 0.2 s apart: nothing more on its way
+end = time.monotonic() + float(sys.argv[1])
+last = -1
+while time.monotonic() < end:
+    rmem = rx_queue()
+    if rmem > 0 and rmem == last:
+        break
+    last = rmem
+    time.sleep(0.2)
+n = 0
+count()
+print(rmem // N if n == N and rx_queue() == 0 else 0)
+PY
+}
+
+ktap_plan 36
 
 memif_load
 ns_create a b
@@ -71,6 +121,10 @@ check "the server sees the client's link name" \
 	test "$(memif_json a m0 peer_name)" = s0
 check "ping -c 100 -i 0.02: 0% loss" \
 	ns_exec b ping -c 100 -i 0.02 -W 2 -q 10.9.0.1
+cost=$(rx_cost)
+log "a 64-byte frame costs the receiving socket ${cost:-?} bytes (0: not all 32 measured)"
+check "a 64-byte frame costs a UDP socket less than a 1 kB fragment" \
+	test "${cost:-0}" -gt 0 -a "${cost:-0}" -lt 1280
 check "iperf3 TCP b -> a" iperf3_run a 10.9.0.1 b -t 3
 check "iperf3 TCP a -> b" iperf3_run a 10.9.0.1 b -t 3 -R
 check "8 MB over TCP, SHA-256 intact" tcp_sha_check a 10.9.0.1 b 8000000
