@@ -614,8 +614,13 @@ settle() {
 }
 
 # kmem: kB of kernel memory: slab, vmalloc, kernel stacks, page tables.
+# With CONFIG_VMAP_STACK (Debian's kernels) the stacks are vmalloc memory,
+# already in VmallocUsed.
 kmem() {
-	echo $(($(meminfo Slab) + $(meminfo VmallocUsed) + $(meminfo KernelStack) +
+	local stacks=0
+	grep -qsx 'CONFIG_VMAP_STACK=y' "/boot/config-$(uname -r)" ||
+		stacks=$(meminfo KernelStack)
+	echo $(($(meminfo Slab) + $(meminfo VmallocUsed) + stacks +
 		$(meminfo PageTables)))
 }
 
