@@ -614,12 +614,10 @@ settle() {
 }
 
 # kmem: kB of kernel memory: slab, vmalloc, kernel stacks, page tables.
-# With CONFIG_VMAP_STACK (Debian's kernels) the stacks are vmalloc memory,
-# already in VmallocUsed.
+# With vmapped stacks (vmap_stack) they are already in VmallocUsed.
 kmem() {
 	local stacks=0
-	grep -qsx 'CONFIG_VMAP_STACK=y' "/boot/config-$(uname -r)" ||
-		stacks=$(meminfo KernelStack)
+	vmap_stack || stacks=$(meminfo KernelStack)
 	echo $(($(meminfo Slab) + $(meminfo VmallocUsed) + stacks +
 		$(meminfo PageTables)))
 }

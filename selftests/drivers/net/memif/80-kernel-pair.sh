@@ -9,7 +9,7 @@
 # turns them off; MTU 9000 over chained 2048-byte buffers; two queues
 # each way.  The socket file exists while the server is up and is gone
 # after.  A small frame costs a receiving socket no more than its slab
-# head (not napi_alloc_skb()'s 1 kB fragment of 6.1).
+# head (not napi_alloc_skb()'s 1 kB fragment of 6.1 and 6.12).
 #
 #   ns a: m0 (server, id 7) ==[/run/k.sock]== s0 (client, id 7) :ns b
 

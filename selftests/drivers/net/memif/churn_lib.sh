@@ -125,38 +125,31 @@ leak_settle() {
 # a kernel stack: alloc_thread_stack_node(), or the function the compiler
 # inlined it into (kernel_clone() on Debian's 6.1 and 6.12).
 STACK_CALLERS='alloc_thread_stack_node|dup_task_struct|copy_process|kernel_clone'
-vmap_stack() {
-	grep -qsx 'CONFIG_VMAP_STACK=y' "/boot/config-$(uname -r)" ||
-		zgrep -qsx 'CONFIG_VMAP_STACK=y' /proc/config.gz
-}
 leak_snapshot() {
-	local out=$1 k v rest other=0 n vstack kstack=0 t
+	local out=$1 k v rest other=0 n vm vstack kstack=0 t
 	leak_settle
+	vm=$(awk -v pk="$(($(getconf PAGESIZE) / 1024))" '{
+		for (i = 3; i <= NF; i++)
+			if ($i ~ /^pages=/) {
+				f = $3 ~ /^pages=/ ? "?" : $3
+				sub(/\+.*/, "", f)
+				kb[f] += substr($i, 7) * pk
+			}
+	} END {
+		for (f in kb)
+			print "vm:" f, kb[f]
+	}' /proc/vmallocinfo)
+	if vmap_stack; then
+		vstack=$(awk '$1 == "KernelStack:" { print $2 }' /proc/meminfo)
+	else
+		vstack=$(printf '%s\n' "$vm" |
+			awk -v re="^vm:($STACK_CALLERS)([.][a-z]+[.][0-9]+)*$" \
+			    '$1 ~ re { n += $2 } END { print n + 0 }')
+	fi
+	vstack=${vstack:-0}
 	{
 		awk 'NR > 2 { print "slab:" $1, $2, $5 }' /proc/slabinfo
-		awk -v pk="$(($(getconf PAGESIZE) / 1024))" '{
-			for (i = 3; i <= NF; i++)
-				if ($i ~ /^pages=/) {
-					f = $3 ~ /^pages=/ ? "?" : $3
-					sub(/\+.*/, "", f)
-					kb[f] += substr($i, 7) * pk
-				}
-		} END {
-			for (f in kb)
-				print "vm:" f, kb[f]
-		}' /proc/vmallocinfo
-		if vmap_stack; then
-			vstack=$(awk '$1 == "KernelStack:" { print $2 }' /proc/meminfo)
-		else
-			vstack=$(awk -v pk="$(($(getconf PAGESIZE) / 1024))" \
-				     -v re="^($STACK_CALLERS)([.][a-z]+[.][0-9]+)*[+]" '
-				$3 ~ re {
-					for (i = 4; i <= NF; i++)
-						if ($i ~ /^pages=/)
-							n += substr($i, 7)
-				} END { print n * pk }' /proc/vmallocinfo)
-		fi
-		vstack=${vstack:-0}
+		printf '%s\n' "$vm"
 		while read -r k v rest; do
 			k=${k%:}
 			case "$k" in

@@ -203,6 +203,14 @@ kmemleak_kernel() {
 	[ -e /sys/kernel/debug/kmemleak ]
 }
 
+# vmap_stack: whether the running kernel's stacks are vmalloc memory
+# (CONFIG_VMAP_STACK, Debian's kernels): /proc/meminfo then counts them in
+# both VmallocUsed and KernelStack.
+vmap_stack() {
+	grep -qsx 'CONFIG_VMAP_STACK=y' "/boot/config-$(uname -r)" ||
+		zgrep -qsx 'CONFIG_VMAP_STACK=y' /proc/config.gz
+}
+
 # memif_load [PARAM=VALUE...]: insmod memif.ko (skip if it is not built),
 # rmmod it at exit.
 memif_load() {
