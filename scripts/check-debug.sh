@@ -90,5 +90,4 @@ for ((j = 0; j < jobs; j++)); do
 	results_add "$out" "check-debug: stream $j"
 done
 echo "# check-debug: kernel $((t1 - t0)) s, selftests $((t3 - t2)) s ($jobs at a time)"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+results_summary

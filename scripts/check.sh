@@ -14,7 +14,8 @@
 # the long churn tests but 97-churn-rmmod, to keep CI within its time.
 # With KVER given (make check KVER=...), only that kernel's lane runs.
 #
-# Arguments are passed to selftests/run.sh (e.g. test names).
+# Before the last line, what failed.  Arguments are passed to
+# selftests/run.sh (e.g. test names).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -32,6 +33,7 @@ host_check() {
 		echo "not ok - host: $name (log: $log)"
 		sed 's/^/# /' "$log" | tail -n 30
 		failed=$((failed + 1))
+		failures+=("host: $name (log: $log)")
 	fi
 }
 
@@ -107,5 +109,4 @@ else
 	echo "# no second kernel lane (KVER given, or no 6.12 kernel installed)"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+results_summary
