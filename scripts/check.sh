@@ -14,8 +14,10 @@
 # the long churn tests but 97-churn-rmmod, to keep CI within its time.
 # With KVER given (make check KVER=...), only that kernel's lane runs.
 #
-# Before the last line, what failed.  Arguments are passed to
-# selftests/run.sh (e.g. test names).
+# A test that fails is run once more (at most two a lane: run.sh --retry);
+# one that then passes counts as passed and is named as flaky before the
+# last line, with what failed; flaky in both lanes, it counts as failed.  Arguments are passed to selftests/run.sh
+# (e.g. test names).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -64,7 +66,8 @@ lane() {
 	out=$logs/selftests.out
 	mkdir -p "$logs"
 	echo "# lane $name"
-	env "${envs[@]}" selftests/run.sh --logs "$logs" "$@" | tee "$out"
+	env "${envs[@]}" selftests/run.sh --logs "$logs" --retry 2 "$@" |
+		tee "$out"
 	results_add "$out" "check: lane $name"
 }
 
@@ -109,4 +112,5 @@ else
 	echo "# no second kernel lane (KVER given, or no 6.12 kernel installed)"
 fi
 
+results_flaky_twice
 results_summary

@@ -7,6 +7,7 @@
 passed=0
 failed=0
 failures=()
+flaky_tests=()
 
 # results_add OUT WHAT: add the "N passed, N failed" line that ends
 # run.sh's output OUT; without it, say that WHAT did not finish and count
@@ -23,14 +24,31 @@ results_add() {
 		failures+=("$2: did not finish")
 	fi
 	mapfile -t -O "${#failures[@]}" failures < <(results_failed "$1" "$2")
+	mapfile -t -O "${#flaky_tests[@]}" flaky_tests < <(
+		sed -n 's/^ok [0-9]* \([^ ]*\) # flaky: .*/\1/p' "$1")
+}
+
+# results_flaky_twice: a test that passed only on a retry in two runs
+# (both kernel lanes) counts as failed: it is not the host's load.
+results_flaky_twice() {
+	local t
+	while read -r t; do
+		passed=$((passed - 1))
+		failed=$((failed + 1))
+		failures+=("$t: flaky in two lanes, counted as failed")
+	done < <(printf '%s\n' "${flaky_tests[@]+"${flaky_tests[@]}"}" |
+		sort | uniq -d)
 }
 
 # results_failed OUT WHAT: a line for each test that failed in run.sh's
-# output OUT, then for each check inside it that failed ("# not ok ...")
-# that line, the last three lines the test logged before it and up to
-# three more of them that say LEAK or fail.
+# output OUT, or passed only on a retry (flaky), then for each check
+# inside it that failed ("# not ok ...") that line, up to three lines the
+# test logged before it that say LEAK or fail and the last three it
+# logged; for a test with no such check (a timeout, a bail-out), the last
+# four lines of its output.
 results_failed() {
 	awk -v where="$2" '
+		/^# / && !/^# +(not )?ok / { last[l++ % 4] = substr($0, 3, 160) }
 		/^# # / {
 			line = substr($0, 5, 160)
 			if (line ~ /LEAK|fail/ && m < 3)
@@ -50,13 +68,17 @@ results_failed() {
 			next
 		}
 		/^# +ok / { n = m = 0; next }
-		/^ok / { k = n = m = 0; next }
-		/^not ok / {
+		/^ok .* # flaky/ || /^not ok / {
 			print where ": " $0
 			for (i = 0; i < k; i++)
 				print inner[i]
-			k = n = m = 0
+			if (!k)
+				for (i = (l > 4 ? l - 4 : 0); i < l; i++)
+					print "    " last[i % 4]
+			k = n = m = l = 0
+			next
 		}
+		/^ok / { k = n = m = l = 0; next }
 	' "$1"
 }
 
@@ -66,7 +88,7 @@ results_failed() {
 results_summary() {
 	local f
 	if [ "${#failures[@]}" -gt 0 ]; then
-		echo "# what failed:"
+		echo "# what failed, or passed only on a retry:"
 		for f in "${failures[@]}"; do
 			echo "#   $f"
 		done
