@@ -127,7 +127,7 @@ static const char * const memif_queue_stat_names[] = {
 #ifndef MEMIF_HAVE_NETDEV_STAT_OPS
 	"packets", "bytes",
 #endif
-	"drops", "errors",
+	"drops", "errors", "kicks",
 };
 
 #define MEMIF_QUEUE_STATS ARRAY_SIZE(memif_queue_stat_names)
@@ -175,9 +175,10 @@ static void memif_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 
 static void memif_put_queue_stats(struct memif_queue *q, u64 **data)
 {
-	u64 v[4] = {};
+	u64 v[MEMIF_QUEUE_STATS_FIRST + MEMIF_QUEUE_STATS] = {};
 
 	memif_fetch_stats(&q->stats, &v[0], &v[1], &v[2], &v[3]);
+	v[4] = atomic64_read(&q->kicks);
 	memcpy(*data, v + MEMIF_QUEUE_STATS_FIRST,
 	       MEMIF_QUEUE_STATS * sizeof(*v));
 	*data += MEMIF_QUEUE_STATS;

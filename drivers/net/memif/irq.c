@@ -78,6 +78,7 @@ static void memif_irqfd_kick(struct memif_irqfd *ifd, u64 n)
 	rcu_read_lock();
 	q = rcu_dereference(ifd->rx);
 	if (q) {
+		atomic64_inc(&q->kicks);
 		memif_rx_irq(q);
 	} else {
 		spin_lock_irqsave(&ifd->wqh.lock, flags);
@@ -238,6 +239,7 @@ static int memif_irq_wake(wait_queue_entry_t *wait, unsigned int mode,
 
 	if (key_to_poll(key) & EPOLLIN) {
 		eventfd_ctx_do_read(irq->efd, &cnt);
+		atomic64_inc(&irq->q->kicks);
 		irq_work_queue(&irq->work);
 	}
 	return 0;

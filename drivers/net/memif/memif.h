@@ -236,6 +236,8 @@ struct memif_dev;
  * @xdp_rxq: rx: XDP's view of the queue
  * @stats: counters
  * @xdp_stats: XDP counters
+ * @kicks: tx: kicks sent to the peer; rx: kicks taken from it, whether
+ *	or not NAPI was already scheduled (ethtool -S "kicks"); any context
  */
 struct memif_queue {
 	struct memif_dev *mdev;
@@ -261,6 +263,7 @@ struct memif_queue {
 	struct xdp_rxq_info xdp_rxq;
 	struct memif_queue_stats stats;
 	struct memif_xdp_stats xdp_stats;
+	atomic64_t kicks;
 };
 
 /**

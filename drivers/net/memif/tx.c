@@ -138,6 +138,8 @@ void memif_tx_kick(struct memif_queue *q)
 	smp_mb();
 	if (READ_ONCE(q->ring->flags) & MEMIF_RING_FLAG_MASK_INT)
 		return;
+	/* Counted first: the peer may count what it takes at once. */
+	atomic64_inc(&q->kicks);
 	memif_irq_signal(&q->irq);
 }
 

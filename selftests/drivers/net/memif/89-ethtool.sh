@@ -108,7 +108,8 @@ stat_names_ok() {
 	# Packets and bytes per queue are the kernel's own statistics where
 	# it has them (6.8+: queue_packets), ethtool -S's else.
 	for k in handshake_errors bad_descriptor_errors ring_overflow_errors \
-		rx_queue_1_drops tx_queue_1_errors; do
+		rx_queue_1_drops tx_queue_1_errors rx_queue_2_kicks \
+		tx_queue_2_kicks; do
 		grep -q "^ *$k: 0$" <<<"$s" || { log "no $k: 0"; return 1; }
 	done
 }
@@ -130,6 +131,54 @@ coal_is() {
 	out=$(in_ns b ethtool -c mc) || return 1
 	grep -q "^tx-usecs:[[:space:]]*$1\$" <<<"$out" &&
 		grep -q "^tx-frames:[[:space:]]*$2\$" <<<"$out"
+}
+
+# kicks NS DEV DIR: the kicks DEV's queue 0 sent (tx) or took (rx).
+kicks() {
+	ethtool_stat "$1" "$2" "${3}_queue_0_kicks"
+}
+
+# burst_kicks: the kicks mc sends and ms takes for 50 UDP datagrams sent
+# at once (each its own batch: sendto(2) 50 times), as "SENT TAKEN".
+burst_kicks() {
+	local t0 r0 t1 r1
+	r0=$(kicks a ms rx) t0=$(kicks b mc tx)
+	ns_exec b python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(50):
+    s.sendto(bytes(18), ("10.8.0.1", 9))' || return 1
+	# the window's end, and the kick it sends
+	sleep 0.1
+	t1=$(kicks b mc tx) r1=$(kicks a ms rx)
+	echo "$((t1 - t0)) $((r1 - r0))"
+}
+
+# kicks_taken SENT TAKEN: the peer took the kicks sent, give or take two
+# of something else (IPv6's own frames) between the reads.
+kicks_taken() {
+	[ "$2" -ge $(($1 - 2)) ] && [ "$2" -le $(($1 + 2)) ]
+}
+
+# few_kicks MAX: with a 10 ms window (tx-frames no bound), a burst of 50
+# datagrams costs at most MAX kicks, and the peer takes them.
+few_kicks() {
+	local k
+	in_ns b ethtool -C mc tx-usecs 10000 tx-frames 0 && coal_is 10000 0 ||
+		return 1
+	k=$(burst_kicks) || return 1
+	note "50 datagrams at once, tx-usecs 10000: kicks sent, taken: $k"
+	[ "${k% *}" -le "$1" ] && [ "${k% *}" -ge 1 ] && kicks_taken "${k% *}" "${k#* }"
+}
+
+# many_kicks MIN: without coalescing, a burst of 50 datagrams costs at
+# least MIN kicks, and the peer takes them.
+many_kicks() {
+	local k
+	coal_is 0 0 || return 1
+	k=$(burst_kicks) || return 1
+	note "50 datagrams at once, tx-usecs 0: kicks sent, taken: $k"
+	[ "${k% *}" -ge "$1" ] && kicks_taken "${k% *}" "${k#* }"
 }
 
 # coalesced_pings: with a 10 ms window, bursts of 3 pings 2 ms apart, each
@@ -200,7 +249,7 @@ clear_secret_reconnect() {
 		ip -n b link set dev mc up && wait_oper_up b mc 1 10
 }
 
-ktap_plan 38
+ktap_plan 40
 
 memif_load
 ns_create a b
@@ -246,6 +295,8 @@ check "ethtool -c: kick coalescing tx-usecs $COAL_USECS tx-frames $COAL_FRAMES b
 	coal_is "$COAL_USECS" "$COAL_FRAMES"
 check "ethtool -C tx-usecs 10000 while up: bursts of pings all answered" \
 	coalesced_pings
+check "ethtool -S: 50 datagrams at once in a 10 ms window, at most 8 kicks" \
+	few_kicks 8
 check "ethtool -C tx-usecs 10001 is refused" \
 	expect_refusal "at most 10000" in_ns b ethtool -C mc tx-usecs 10001
 check "ethtool -C rx-usecs 5 is refused (not supported)" \
@@ -253,6 +304,8 @@ check "ethtool -C rx-usecs 5 is refused (not supported)" \
 check "ethtool -C tx-usecs 0 tx-frames 0: every batch kicks; pings" \
 	eval "in_ns b ethtool -C mc tx-usecs 0 tx-frames 0 && coal_is 0 0 &&
 	      ns_exec b ping -c 5 -i 0.002 -W 2 -q 10.8.0.1"
+check "ethtool -S: 50 datagrams at once, each its own batch, 40 kicks or more" \
+	many_kicks 40
 ip -n b link set dev mc down
 check "ethtool -l while down: current is what a connection would ask for" \
 	channels_while_down
