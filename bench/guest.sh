@@ -47,8 +47,8 @@
 # memif pair without its offload extension), _BUSY_POLL (microseconds:
 # sockets busy-poll their NAPI context, net.core.busy_read and
 # busy_poll), _COALESCE (ethtool -C's arguments for every memif link:
-# "tx-usecs 0" kicks at the end of every batch).  Every step has a timeout: a path that hangs or fails is
-# reported and skipped.
+# "tx-usecs 0" kicks at the end of every batch).  Every step has a
+# timeout: a path that hangs or fails is reported and skipped.
 
 # shellcheck source=selftests/drivers/net/memif/memif_lib.sh
 source "$(dirname "$0")/../selftests/drivers/net/memif/peers_lib.sh"
@@ -134,6 +134,21 @@ window() {
 	begin "$1"
 	sleep "$WIN"
 	finish "$1"
+}
+
+# kicks DEV DIR: the kicks a memif link DEV took from its peer (rx) or
+# sent it (tx), all queues, from ethtool -S; nothing for other devices.
+# Read just outside a window, as it forks: the count spans a little more
+# than the window's packets, so a figure per packet is a little high.
+kicks() {
+	ethtool -S "$1" 2>/dev/null |
+		awk -v d="$2" '$1 ~ "^" d "_queue_[0-9]+_kicks:$" { n += $2; f = 1 }
+			END { if (f) print n }'
+}
+
+# kicks_field K0 K1: ',"kicks":N' for K1 - K0 if both are known.
+kicks_field() {
+	[ -z "$1" ] || [ -z "$2" ] || printf ',"kicks":%d' $(($2 - $1))
 }
 
 # emit GROUP PATH SIZE REP JSON_FIELDS
@@ -259,12 +274,14 @@ path_down() {
 # rx_windows GROUP PATH SIZE DEV: after 2 s, REPS windows of what DEV
 # received and what reached the UDP socket.
 rx_windows() {
-	local rep
+	local rep k0 k1
 	sleep 2
 	for ((rep = 1; rep <= REPS; rep++)); do
+		k0=$(kicks "$4" rx)
 		window "$4"
+		k1=$(kicks "$4" rx)
 		emit "$1" "$2" "$3" "$rep" \
-			"$W,\"pkts\":$D_RX,\"delivered\":$D_UDP,\"udp_errors\":$D_UDPERR"
+			"$W,\"pkts\":$D_RX,\"delivered\":$D_UDP,\"udp_errors\":$D_UDPERR$(kicks_field "$k0" "$k1")"
 	done
 }
 
@@ -331,7 +348,7 @@ pktgen_off() {
 
 # k2d PATH SIZE: pktgen on the kernel's device, testpmd rxonly.
 k2d() {
-	local path=$1 size=$2 dev rep p0 t0
+	local path=$1 size=$2 dev rep p0 t0 k0 k1
 	dev=$(dev_of "$path")
 	if ! path_up "$path" k2d -i --forward-mode=rxonly --auto-start ||
 	   ! modprobe pktgen; then
@@ -347,10 +364,12 @@ k2d() {
 		# per second of its own interval (pmd_secs).
 		pmd_rx k2d || break
 		p0=$PMD_RX t0=$PMD_T
+		k0=$(kicks "$dev" tx)
 		window "$dev"
+		k1=$(kicks "$dev" tx)
 		pmd_rx k2d || break
 		emit k2d "$path" "$size" "$rep" \
-			"$W,\"sent\":$D_TX,\"pkts\":$((PMD_RX - p0)),\"pmd_secs\":$(((PMD_T - t0) / 1000000)).$(printf %06d $(((PMD_T - t0) % 1000000)))"
+			"$W,\"sent\":$D_TX,\"pkts\":$((PMD_RX - p0)),\"pmd_secs\":$(((PMD_T - t0) / 1000000)).$(printf %06d $(((PMD_T - t0) % 1000000)))$(kicks_field "$k0" "$k1")"
 	done
 	pktgen_off
 	[ "$rep" -gt "$REPS" ] || fail k2d "$path" "$size" "testpmd did not report"
@@ -465,7 +484,7 @@ v2k() {
 
 # k2v PATH SIZE: pktgen on the kernel's device into VPP.
 k2v() {
-	local path=$1 size=$2 dev vif rep p0 t0
+	local path=$1 size=$2 dev vif rep p0 t0 k0 k1
 	dev=$(dev_of "$path")
 	vif=$(vpp_if "$path")
 	if ! vpp_up "$path" || ! modprobe pktgen; then
@@ -478,10 +497,12 @@ k2v() {
 	for ((rep = 1; rep <= REPS; rep++)); do
 		vpp_count "$vif" "rx packets"
 		p0=$VPP_N t0=$VPP_T
+		k0=$(kicks "$dev" tx)
 		window "$dev"
+		k1=$(kicks "$dev" tx)
 		vpp_count "$vif" "rx packets"
 		emit k2v "$path" "$size" "$rep" \
-			"$W,\"sent\":$D_TX,\"pkts\":$((VPP_N - p0)),\"delivered\":$((VPP_N - p0)),\"pmd_secs\":$(((VPP_T - t0) / 1000000)).$(printf %06d $(((VPP_T - t0) % 1000000)))"
+			"$W,\"sent\":$D_TX,\"pkts\":$((VPP_N - p0)),\"delivered\":$((VPP_N - p0)),\"pmd_secs\":$(((VPP_T - t0) / 1000000)).$(printf %06d $(((VPP_T - t0) % 1000000)))$(kicks_field "$k0" "$k1")"
 	done
 	pktgen_off
 	bg_running vpp || fail k2v "$path" "$size" "VPP exited"

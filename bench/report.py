@@ -13,8 +13,10 @@ CPU time in ns).
 
 A packet figure is what reached the application: the UDP socket (d2k,
 v2k), testpmd (k2d), VPP (k2v), iperf3 (k2k); beside it what the device
-received (d2k, v2k) or the kernel sent (k2d, k2v, k2k), and the
-instructions per packet delivered.
+received (d2k, v2k) or the kernel sent (k2d, k2v, k2k), the
+instructions per packet delivered and, for a memif link, the kicks it
+took from its peer (d2k, v2k) or sent it (k2d, k2v) per 1000 of those
+packets (ethtool -S).
 """
 
 import argparse
@@ -80,19 +82,32 @@ def beside(r):
     return None
 
 
+def kicks_per_k(r):
+    """Kicks a memif link took (rx) or sent (tx) per 1000 packets the
+    device moved in the window, where the bench read them."""
+    n = r.get("sent", r.get("pkts"))
+    if "kicks" not in r or not n:
+        return None
+    return r["kicks"] * 1000 / n
+
+
 def aggregate(recs):
     figs = {}
     for r in recs:
         if r["group"] == "mem":
             continue
         v, cost = per_window(r)
-        f = figs.setdefault(key(r), {"values": [], "costs": [], "extra": []})
+        f = figs.setdefault(key(r), {"values": [], "costs": [], "extra": [],
+                                     "kicks": []})
         f["values"].append(v)
         if cost is not None:
             f["costs"].append(cost)
         b = beside(r)
         if b is not None:
             f["extra"].append(b)
+        k = kicks_per_k(r)
+        if k is not None:
+            f["kicks"].append(k)
     out = {}
     for k, f in figs.items():
         vals = f["values"]
@@ -101,6 +116,7 @@ def aggregate(recs):
             "max": max(vals), "n": len(vals),
             "cost": statistics.median(f["costs"]) if f["costs"] else None,
             "extra": statistics.median(f["extra"]) if f["extra"] else None,
+            "kicks_per_1000": statistics.median(f["kicks"]) if f["kicks"] else None,
         }
     return out
 
@@ -119,17 +135,19 @@ def table(figs, mode):
     if not rows:
         return lines
     lines.append("== %s ==" % mode)
-    lines.append("%-7s %-16s %-6s %14s %14s %14s %14s %10s" % (
+    lines.append("%-7s %-16s %-6s %14s %14s %14s %14s %10s %9s" % (
         "group", "path", "size", "median", "min", "max",
-        "recv./sent", "instr/unit"))
+        "recv./sent", "instr/unit", "kicks/1k"))
     for k in rows:
         f = figs[k]
         unit = "bps" if k[3] in ("tcp1", "tcp4") or k[1] == "queues" else "pps"
         cost = ("%.0f" % f["cost"]) if f["cost"] is not None and mode == "icount" else "-"
-        lines.append("%-7s %-16s %-6s %14s %14s %14s %14s %10s" % (
+        kicks = ("%.1f" % f["kicks_per_1000"]) if f["kicks_per_1000"] is not None else "-"
+        lines.append("%-7s %-16s %-6s %14s %14s %14s %14s %10s %9s" % (
             k[1], k[2], k[3], fmt_rate(f["median"], unit),
             fmt_rate(f["min"], unit), fmt_rate(f["max"], unit),
-            fmt_rate(f["extra"], "pps") if f["extra"] is not None else "-", cost))
+            fmt_rate(f["extra"], "pps") if f["extra"] is not None else "-", cost,
+            kicks))
     return lines
 
 
