@@ -129,26 +129,26 @@ finish() {
 		$((b * 10000 / (b + i) % 10000)))
 }
 
-# window DEV: begin, WIN seconds, finish.
-window() {
-	begin "$1"
-	sleep "$WIN"
-	finish "$1"
-}
-
 # kicks DEV DIR: the kicks a memif link DEV took from its peer (rx) or
 # sent it (tx), all queues, from ethtool -S; nothing for other devices.
-# Read just outside a window, as it forks: the count spans a little more
-# than the window's packets, so a figure per packet is a little high.
 kicks() {
 	ethtool -S "$1" 2>/dev/null |
 		awk -v d="$2" '$1 ~ "^" d "_queue_[0-9]+_kicks:$" { n += $2; f = 1 }
 			END { if (f) print n }'
 }
 
-# kicks_field K0 K1: ',"kicks":N' for K1 - K0 if both are known.
-kicks_field() {
-	[ -z "$1" ] || [ -z "$2" ] || printf ',"kicks":%d' $(($2 - $1))
+# window DEV DIR: begin, WIN seconds, finish; for a memif link, W also
+# has '"kicks":N', those DEV took (DIR rx) or sent (tx), read just outside
+# the window as it forks: the count spans a little more than the
+# window's packets, so a figure per packet is a little high.
+window() {
+	local k0 k1
+	k0=$(kicks "$1" "$2")
+	begin "$1"
+	sleep "$WIN"
+	finish "$1"
+	k1=$(kicks "$1" "$2")
+	[ -z "$k0" ] || [ -z "$k1" ] || W="$W,\"kicks\":$((k1 - k0))"
 }
 
 # emit GROUP PATH SIZE REP JSON_FIELDS
@@ -274,14 +274,12 @@ path_down() {
 # rx_windows GROUP PATH SIZE DEV: after 2 s, REPS windows of what DEV
 # received and what reached the UDP socket.
 rx_windows() {
-	local rep k0 k1
+	local rep
 	sleep 2
 	for ((rep = 1; rep <= REPS; rep++)); do
-		k0=$(kicks "$4" rx)
-		window "$4"
-		k1=$(kicks "$4" rx)
+		window "$4" rx
 		emit "$1" "$2" "$3" "$rep" \
-			"$W,\"pkts\":$D_RX,\"delivered\":$D_UDP,\"udp_errors\":$D_UDPERR$(kicks_field "$k0" "$k1")"
+			"$W,\"pkts\":$D_RX,\"delivered\":$D_UDP,\"udp_errors\":$D_UDPERR"
 	done
 }
 
@@ -348,7 +346,7 @@ pktgen_off() {
 
 # k2d PATH SIZE: pktgen on the kernel's device, testpmd rxonly.
 k2d() {
-	local path=$1 size=$2 dev rep p0 t0 k0 k1
+	local path=$1 size=$2 dev rep p0 t0
 	dev=$(dev_of "$path")
 	if ! path_up "$path" k2d -i --forward-mode=rxonly --auto-start ||
 	   ! modprobe pktgen; then
@@ -364,12 +362,10 @@ k2d() {
 		# per second of its own interval (pmd_secs).
 		pmd_rx k2d || break
 		p0=$PMD_RX t0=$PMD_T
-		k0=$(kicks "$dev" tx)
-		window "$dev"
-		k1=$(kicks "$dev" tx)
+		window "$dev" tx
 		pmd_rx k2d || break
 		emit k2d "$path" "$size" "$rep" \
-			"$W,\"sent\":$D_TX,\"pkts\":$((PMD_RX - p0)),\"pmd_secs\":$(((PMD_T - t0) / 1000000)).$(printf %06d $(((PMD_T - t0) % 1000000)))$(kicks_field "$k0" "$k1")"
+			"$W,\"sent\":$D_TX,\"pkts\":$((PMD_RX - p0)),\"pmd_secs\":$(((PMD_T - t0) / 1000000)).$(printf %06d $(((PMD_T - t0) % 1000000)))"
 	done
 	pktgen_off
 	[ "$rep" -gt "$REPS" ] || fail k2d "$path" "$size" "testpmd did not report"
@@ -484,7 +480,7 @@ v2k() {
 
 # k2v PATH SIZE: pktgen on the kernel's device into VPP.
 k2v() {
-	local path=$1 size=$2 dev vif rep p0 t0 k0 k1
+	local path=$1 size=$2 dev vif rep p0 t0
 	dev=$(dev_of "$path")
 	vif=$(vpp_if "$path")
 	if ! vpp_up "$path" || ! modprobe pktgen; then
@@ -497,12 +493,10 @@ k2v() {
 	for ((rep = 1; rep <= REPS; rep++)); do
 		vpp_count "$vif" "rx packets"
 		p0=$VPP_N t0=$VPP_T
-		k0=$(kicks "$dev" tx)
-		window "$dev"
-		k1=$(kicks "$dev" tx)
+		window "$dev" tx
 		vpp_count "$vif" "rx packets"
 		emit k2v "$path" "$size" "$rep" \
-			"$W,\"sent\":$D_TX,\"pkts\":$((VPP_N - p0)),\"delivered\":$((VPP_N - p0)),\"pmd_secs\":$(((VPP_T - t0) / 1000000)).$(printf %06d $(((VPP_T - t0) % 1000000)))$(kicks_field "$k0" "$k1")"
+			"$W,\"sent\":$D_TX,\"pkts\":$((VPP_N - p0)),\"delivered\":$((VPP_N - p0)),\"pmd_secs\":$(((VPP_T - t0) / 1000000)).$(printf %06d $(((VPP_T - t0) % 1000000)))"
 	done
 	pktgen_off
 	bg_running vpp || fail k2v "$path" "$size" "VPP exited"

@@ -16,8 +16,8 @@
 #
 # A test that fails is run once more (at most two a lane: run.sh --retry);
 # one that then passes counts as passed and is named as flaky before the
-# last line, with what failed; flaky in both lanes, it counts as failed.  Arguments are passed to selftests/run.sh
-# (e.g. test names).
+# last line, with what failed; flaky in both lanes, it counts as failed.
+# Arguments are passed to selftests/run.sh (e.g. test names).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
