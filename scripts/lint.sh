@@ -55,7 +55,8 @@ fi
 
 echo "lint: shellcheck"
 if ! shellcheck -x scripts/*.sh .ci/run selftests/run.sh selftests/vm/*.sh \
-	selftests/vm/harness-tests/*.sh selftests/drivers/net/memif/*.sh \
+	selftests/vm/harness-tests/*.sh selftests/vm/harness-retry/*.sh \
+	selftests/drivers/net/memif/*.sh \
 	tools/iproute2/tests/*.sh bench/*.sh; then
 	rc=1
 fi

@@ -15,20 +15,38 @@
 #
 # usage: scan-kmsg.sh [--ignore ERE]... [FILE...]     (no FILE: stdin)
 #        MEMIF_KMSG_IGNORE=ERE adds one more --ignore.
+#        scan-kmsg.sh --unclaimed-int3 [FILE...]
+#
+# --unclaimed-int3 exits 0, naming it, when in every FILE with reports the
+# first one is an "Oops: int3" whose Code: line (right after its RIP: line)
+# shows no int3 (0xcc) before the trap's address, and all that follows is
+# that oops's tail (Call Trace, more such oopses, the panic, taint D).  The
+# kernel puts int3s into its own text while it patches it (jump labels,
+# static calls), and claims the traps they cause; this one it did not
+# claim, and the patch was done by the time the oops dumped the text.  Seen
+# only with 6.12 under QEMU 7.2's multi-threaded TCG, at boot with no
+# module loaded (sched_clock_cpu, run_timer_softirq), and once in
+# netif_receive_skb_list_internal: a fault of that kernel and emulator, not
+# of a driver that patches no text.  Exits 1 otherwise (another report, or
+# none), 2 on usage errors.  A log that ends before the Code: line decides
+# nothing, if another one does (the kmsg stream stops at the panic).
+# 6.1 names the oops "int3: 0000" without "Oops:": never excused there.
 
 set -eu
 
 ignores=()
 [ -z "${MEMIF_KMSG_IGNORE:-}" ] || ignores+=("$MEMIF_KMSG_IGNORE")
+stale=0
 while [ "$#" -gt 0 ]; do
 	case "$1" in
+	--unclaimed-int3) stale=1; shift ;;
 	--ignore)
 		[ "$#" -ge 2 ] || { echo "scan-kmsg: --ignore needs an ERE" >&2; exit 2; }
 		ignores+=("$2")
 		shift 2
 		;;
 	-h|--help)
-		sed -n '3,17s/^# \{0,1\}//p' "$0"
+		sed -n '3,33s/^# \{0,1\}//p' "$0"
 		exit 0
 		;;
 	--) shift; break ;;
@@ -93,6 +111,7 @@ object .* is (NOT )?on stack .*annotated
 EOF
 
 found=0
+stale_found=0
 for f in "$@"; do
 	if [ "$f" = - ]; then
 		name=stdin
@@ -101,7 +120,9 @@ for f in "$@"; do
 		name=$f
 		[ -r "$f" ] || { echo "scan-kmsg: cannot read $f" >&2; exit 2; }
 	fi
-	awk -v name="$name" -v pats="$patterns" -v ign="$ignore_re" '
+	rc=0
+	awk -v name="$name" -v pats="$patterns" -v ign="$ignore_re" \
+		-v stale="$stale" '
 	BEGIN {
 		np = split(pats, pat, "\n")
 		start = 0; nl = 0
@@ -111,6 +132,66 @@ for f in "$@"; do
 		line[++nl] = $0
 		if ($0 ~ /^===== memif-vm: final dmesg =====$/)
 			start = nl
+	}
+	# text(i): line i without its prefixes: of a /dev/kmsg record
+	# ("prio,seq,usec,flags[,...];text"), of dmesg -r ("<prio>"), time
+	# stamps ("[    1.234567]") and caller ids ("[    T123]")
+	function text(i,    msg) {
+		msg = line[i]
+		if (msg ~ /^[0-9]+,[0-9]+,[0-9]+,[^;]*;/)
+			sub(/^[^;]*;/, "", msg)
+		sub(/^<[0-9]+>/, "", msg)
+		while (msg ~ /^\[ *[0-9T.]+\] ?/)
+			sub(/^\[ *[0-9T.]+\] ?/, "", msg)
+		return msg
+	}
+	# is_report(i): line i is a report
+	function is_report(i,    p, m) {
+		m = text(i)
+		if (ign != "" && m ~ ign)
+			return 0
+		for (p = 1; p <= np; p++)
+			if (pat[p] != "" && m ~ pat[p])
+				return 1
+		return 0
+	}
+	# int3(i, say): report i is an int3 oops whose Code: line shows no
+	# int3 before the trap: 1 (printed if say), 0 if not, 2 if the log
+	# ends first
+	function int3(i, say,    j, m, n, b) {
+		if (text(i) !~ /^Oops: int3/)
+			return 0
+		for (j = i + 1; j <= i + 6; j++) {
+			if (j > nl)
+				return 2
+			if (text(j) ~ /^RIP: /)
+				break
+			if (is_report(j))
+				return 0
+		}
+		if (j > i + 6)
+			return 0
+		if (j + 1 > nl)
+			return 2
+		m = text(j + 1)
+		if (m !~ /^Code: / || index(m, "<") == 0)
+			return 0
+		n = split(substr(m, 1, index(m, "<") - 1), b, " ")
+		if (n < 2 || b[n] == "cc")
+			return 0
+		if (say)
+			printf "%s:%d: int3 trap at %s not claimed by the " \
+				"kernel'"'"'s text patching (the text holds %s there, " \
+				"not int3, once dumped)\n", name, i, substr(text(j), 6), b[n]
+		return 1
+	}
+	# excused(i): in the tail of an unclaimed int3 oops, report i is
+	# part of it: 1; 2 if undecided; 0 if it is another report
+	function excused(i,    m, r) {
+		m = text(i)
+		if (m ~ /^ *Call Trace:/ || m ~ /^Kernel panic/)
+			return 1
+		return int3(i, 0)
 	}
 	END {
 		bad = 0
@@ -124,34 +205,49 @@ for f in "$@"; do
 				if (int(t / 128) % 2) flags = flags "D"
 				if (int(t / 512) % 2) flags = flags "W"
 				if (int(t / 16384) % 2) flags = flags "L"
+				if (stale && flags != "" && verdict)
+					exit flags == "D" ? verdict + 2 : 1
 				if (flags != "") {
 					printf "%s:%d: kernel tainted %d (%s)\n", name, i, t, flags
 					bad++
 				}
 				continue
 			}
-			# /dev/kmsg record: "prio,seq,usec,flags[,...];text"
-			if (msg ~ /^[0-9]+,[0-9]+,[0-9]+,[^;]*;/)
-				sub(/^[^;]*;/, "", msg)
-			# "<prio>" of dmesg -r
-			sub(/^<[0-9]+>/, "", msg)
-			# "[    1.234567]" time stamp, "[    T123]" caller id
-			while (msg ~ /^\[ *[0-9T.]+\] ?/)
-				sub(/^\[ *[0-9T.]+\] ?/, "", msg)
+			msg = text(i)
 			if (ign != "" && msg ~ ign)
 				continue
 			for (p = 1; p <= np; p++) {
 				if (pat[p] != "" && msg ~ pat[p]) {
+					if (stale) {
+						r = verdict ? excused(i) : int3(i, 1)
+						if (!r)
+							exit 1
+						if (!verdict)
+							verdict = r
+						break
+					}
 					printf "%s:%d: %s\n", name, i, line[i]
 					bad++
 					break
 				}
 			}
 		}
+		if (stale && verdict)
+			exit verdict + 2
 		exit bad ? 1 : 0
-	}' "$f" || found=1
+	}' "$f" || rc=$?
+	# 3: an unclaimed int3, 4: a log ending inside one
+	case "$rc" in
+	0|4) ;;
+	3) stale_found=1 ;;
+	*) found=1 ;;
+	esac
 done
 
+if [ "$stale" = 1 ]; then
+	[ "$found" = 0 ] && [ "$stale_found" = 1 ]
+	exit
+fi
 if [ "$found" = 1 ]; then
 	echo "scan-kmsg: kernel problem reports found" >&2
 	exit 1

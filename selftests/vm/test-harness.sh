@@ -5,10 +5,12 @@
 # then run-vm.sh and run.sh in real guests: exit status, working directory,
 # environment, timeouts, kernel reports (a fake WARNING written to
 # /dev/kmsg and a real stack dump), and run.sh over harness-tests/, whose
-# tests pass, fail, skip, warn, hang and exercise lib.sh with dpdk-testpmd.
+# tests pass, fail, skip, warn, hang and exercise lib.sh with dpdk-testpmd,
+# and with --retry over harness-retry/ (failing once, twice, and faking an
+# unclaimed int3 trap and a claimed one).
 #
 # usage: selftests/vm/test-harness.sh [--quick]     (--quick: no VM)
-# Prints TAP; exits 1 if anything failed.  Takes 3-4 minutes.
+# Prints TAP; exits 1 if anything failed.  Takes 5-6 minutes.
 
 set -eu
 
@@ -130,6 +132,57 @@ expect_rc "scan-kmsg reads only the final dmesg when there is one" 0 "$SCAN" "$t
 expect_rc "scan-kmsg reads stdin" 1 "$SCAN" < "$tmp/bad1"
 expect_rc "scan-kmsg: unreadable file is an error" 2 "$SCAN" "$tmp/nonexistent"
 
+# --unclaimed-int3: an int3 trap the kernel's text patching did not claim.
+# int3_log FILE CODE [FIRST [AFTER]]: a panic on an int3 trap whose Code:
+# line has CODE before the marked byte, after the line FIRST and with AFTER
+# after the Code: line if given.
+int3_log() {
+	{
+		echo '[    1.0] Linux version 6.12.118+deb12-amd64'
+		[ -z "${3:-}" ] || echo "$3"
+		echo '[    1.7] Oops: int3: 0000 [#1] PREEMPT SMP NOPTI'
+		echo '[    1.7] CPU: 0 UID: 0 PID: 0 Comm: swapper/0 Not tainted'
+		echo '[    1.7] RIP: 0010:sched_clock_cpu+0x9/0x190'
+		echo "[    1.7] Code: 1e fa 41 54 55 53 $2 <90> e8 71 ad f0 ff"
+		[ -z "${4:-}" ] || echo "$4"
+		echo '[    1.7] Call Trace:'
+		echo '[    1.7] Oops: int3: 0000 [#2] PREEMPT SMP NOPTI'
+		echo '[    1.7] RIP: 0010:sched_clock_cpu+0x9/0x190'
+		echo "[    1.7] Code: 1e fa 41 54 55 53 $2 <90> e8 71 ad f0 ff"
+		echo '[    1.7] Kernel panic - not syncing: Fatal exception in interrupt'
+	} > "$1"
+}
+U=("$SCAN" --unclaimed-int3)
+int3_log "$tmp/unclaimed" 66
+int3_log "$tmp/int3" cc
+int3_log "$tmp/warn-first" 66 '[    1.5] WARNING: CPU: 0 PID: 1 at x'
+int3_log "$tmp/warn-after" 66 '' '[    1.7] WARNING: CPU: 1 PID: 1 at x'
+head -n 4 "$tmp/unclaimed" > "$tmp/cut"
+# Another report between an int3 oops and the RIP and Code lines.
+sed '2a [    1.6] BUG: KASAN: slab-use-after-free in memif_rx+0x1/0x2' \
+	"$tmp/unclaimed" > "$tmp/no-code"
+expect_rc "scan-kmsg flags an unclaimed int3 as a report" 1 "$SCAN" "$tmp/unclaimed"
+expect_rc "scan-kmsg --unclaimed-int3: no int3 in the text once dumped" 0 \
+	"${U[@]}" "$tmp/unclaimed"
+expect_rc "scan-kmsg --unclaimed-int3: as /dev/kmsg records" 0 \
+	"${U[@]}" <(sed 's/^\[ *[0-9.]*\] /4,1,2,-;/' "$tmp/unclaimed")
+expect_rc "scan-kmsg --unclaimed-int3: a log cut before Code:, another says" 0 \
+	"${U[@]}" "$tmp/cut" "$tmp/unclaimed"
+expect_rc "scan-kmsg --unclaimed-int3: a log cut before Code: alone, no" 1 \
+	"${U[@]}" "$tmp/cut"
+expect_rc "scan-kmsg --unclaimed-int3: the int3 is in the text, no" 1 \
+	"${U[@]}" "$tmp/int3"
+expect_rc "scan-kmsg --unclaimed-int3: a warning before it, no" 1 \
+	"${U[@]}" "$tmp/warn-first"
+expect_rc "scan-kmsg --unclaimed-int3: a warning after it, no" 1 \
+	"${U[@]}" "$tmp/warn-after"
+expect_rc "scan-kmsg --unclaimed-int3: another report before RIP:, no" 1 \
+	"${U[@]}" "$tmp/no-code"
+expect_rc "scan-kmsg --unclaimed-int3: one log of two, no" 1 \
+	"${U[@]}" "$tmp/unclaimed" "$tmp/int3"
+expect_rc "scan-kmsg --unclaimed-int3: no report at all, no" 1 \
+	"${U[@]}" "$tmp/good"
+
 if [ "$quick" = 1 ]; then
 	echo "1..$n"
 	echo "$((n - failed)) passed, $failed failed"
@@ -196,6 +249,30 @@ expect_rc "run.sh: a subset by name" 0 \
 	--logs "$tmp/logs" 10-pass 30-skip.sh
 expect_out "run.sh: subset summary" '^1 passed, 0 failed, 1 skipped$' \
 	<(tail -n1 "$tmp/out")
+
+# --retry over harness-retry/, whose tests see where the first logs go.
+expect_rc "run.sh --retry: what failed twice, or with a report, fails" 1 \
+	env MEMIF_HARNESS_LOGS="$tmp/rlogs" "$REPO_ROOT/selftests/run.sh" \
+	--dir "$SELF_DIR/harness-retry" --logs "$tmp/rlogs" --timeout 60 \
+	--retry 3
+cp "$tmp/out" "$tmp/retry.out"
+expect_out "run.sh --retry: the unclaimed int3 named" \
+	'int3 trap at 0010:sched_clock_cpu.* not claimed' "$tmp/retry.out"
+expect_out "run.sh --retry: after an unclaimed int3, passed on retry: flaky" \
+	'^ok 1 10-unclaimed-int3\.sh # flaky: failed once \(kernel reports: an unclaimed int3 trap\), passed on retry$' \
+	"$tmp/retry.out"
+expect_out "run.sh --retry: an int3 the text holds fails at once" \
+	'^not ok 2 20-int3\.sh # kernel reports$' "$tmp/retry.out"
+expect_out "run.sh --retry: failed, then passed: flaky" \
+	'^ok 3 30-fails-once\.sh # flaky: failed once \(exit=1\), passed on retry$' \
+	"$tmp/retry.out"
+expect_out "run.sh --retry: failed twice: both said" \
+	'^not ok 4 40-fails-twice\.sh # failed twice: exit=1; then exit=1$' \
+	"$tmp/retry.out"
+expect_out "run.sh --retry: the first logs kept" 'job start' \
+	"$tmp/rlogs/30-fails-once.try1.log"
+expect_out "run.sh --retry: summary" '^2 passed, 2 failed$' \
+	<(tail -n1 "$tmp/retry.out")
 
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
