@@ -251,9 +251,9 @@ for t in "${tests[@]}"; do
 	# stands, but for an unclaimed int3, nor by running out of time, which
 	# would cost as much again) runs once more in a new guest when
 	# retries are asked for (--retry): a TCG guest on a loaded host now
-	# and then misses a deadline.  Only
-	# a pass then counts, as flaky, named at the end, with the first logs
-	# kept as NAME.try1.log and .kmsg.
+	# and then misses a deadline.  Only a pass then counts, as flaky,
+	# named at the end, with the first logs kept as NAME.try1.log and
+	# .kmsg.
 	if [ "$result" = fail ] && [ "$retries" -gt 0 ] && [ "$retry_ok" = 1 ]; then
 		retries=$((retries - 1))
 		first=${directive# # }

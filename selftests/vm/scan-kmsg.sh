@@ -36,10 +36,10 @@ set -eu
 
 ignores=()
 [ -z "${MEMIF_KMSG_IGNORE:-}" ] || ignores+=("$MEMIF_KMSG_IGNORE")
-stale=0
+int3_mode=0
 while [ "$#" -gt 0 ]; do
 	case "$1" in
-	--unclaimed-int3) stale=1; shift ;;
+	--unclaimed-int3) int3_mode=1; shift ;;
 	--ignore)
 		[ "$#" -ge 2 ] || { echo "scan-kmsg: --ignore needs an ERE" >&2; exit 2; }
 		ignores+=("$2")
@@ -111,7 +111,7 @@ object .* is (NOT )?on stack .*annotated
 EOF
 
 found=0
-stale_found=0
+int3_found=0
 for f in "$@"; do
 	if [ "$f" = - ]; then
 		name=stdin
@@ -122,7 +122,7 @@ for f in "$@"; do
 	fi
 	rc=0
 	awk -v name="$name" -v pats="$patterns" -v ign="$ignore_re" \
-		-v stale="$stale" '
+		-v int3_mode="$int3_mode" '
 	BEGIN {
 		np = split(pats, pat, "\n")
 		start = 0; nl = 0
@@ -187,7 +187,7 @@ for f in "$@"; do
 	}
 	# excused(i): in the tail of an unclaimed int3 oops, report i is
 	# part of it: 1; 2 if undecided; 0 if it is another report
-	function excused(i,    m, r) {
+	function excused(i,    m) {
 		m = text(i)
 		if (m ~ /^ *Call Trace:/ || m ~ /^Kernel panic/)
 			return 1
@@ -205,7 +205,7 @@ for f in "$@"; do
 				if (int(t / 128) % 2) flags = flags "D"
 				if (int(t / 512) % 2) flags = flags "W"
 				if (int(t / 16384) % 2) flags = flags "L"
-				if (stale && flags != "" && verdict)
+				if (int3_mode && flags != "" && verdict)
 					exit flags == "D" ? verdict + 2 : 1
 				if (flags != "") {
 					printf "%s:%d: kernel tainted %d (%s)\n", name, i, t, flags
@@ -213,39 +213,33 @@ for f in "$@"; do
 				}
 				continue
 			}
-			msg = text(i)
-			if (ign != "" && msg ~ ign)
+			if (!is_report(i))
 				continue
-			for (p = 1; p <= np; p++) {
-				if (pat[p] != "" && msg ~ pat[p]) {
-					if (stale) {
-						r = verdict ? excused(i) : int3(i, 1)
-						if (!r)
-							exit 1
-						if (!verdict)
-							verdict = r
-						break
-					}
-					printf "%s:%d: %s\n", name, i, line[i]
-					bad++
-					break
-				}
+			if (int3_mode) {
+				r = verdict ? excused(i) : int3(i, 1)
+				if (!r)
+					exit 1
+				if (!verdict)
+					verdict = r
+				continue
 			}
+			printf "%s:%d: %s\n", name, i, line[i]
+			bad++
 		}
-		if (stale && verdict)
+		if (int3_mode && verdict)
 			exit verdict + 2
 		exit bad ? 1 : 0
 	}' "$f" || rc=$?
 	# 3: an unclaimed int3, 4: a log ending inside one
 	case "$rc" in
 	0|4) ;;
-	3) stale_found=1 ;;
+	3) int3_found=1 ;;
 	*) found=1 ;;
 	esac
 done
 
-if [ "$stale" = 1 ]; then
-	[ "$found" = 0 ] && [ "$stale_found" = 1 ]
+if [ "$int3_mode" = 1 ]; then
+	[ "$found" = 0 ] && [ "$int3_found" = 1 ]
 	exit
 fi
 if [ "$found" = 1 ]; then
